@@ -13,8 +13,14 @@ interface Command {
 
 const commands: Record<string, Command> = {
   profile: { summary: 'profile a running process (local or over ssh)', load: () => import('./commands/profile') },
-  analyze: { summary: 'analyze saved tool outputs (perf report, pidstat, strace -c, …)', load: () => import('./commands/analyze') },
-  collapse: { summary: 'fold `perf script` output into stacks (stackcollapse-perf.pl drop-in)', load: () => import('./commands/collapse') },
+  analyze: {
+    summary: 'analyze saved tool outputs (perf report, pidstat, strace -c, …)',
+    load: () => import('./commands/analyze'),
+  },
+  collapse: {
+    summary: 'fold `perf script` output into stacks (stackcollapse-perf.pl drop-in)',
+    load: () => import('./commands/collapse'),
+  },
   compare: { summary: 'compare two saved profiles', load: () => import('./commands/compare') },
   annotate: { summary: 'map a profile’s hot symbols onto C/C++ source', load: () => import('./commands/annotate') },
   probe: { summary: 'show what a host can profile, and what is missing', load: () => import('./commands/probe') },

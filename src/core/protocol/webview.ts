@@ -42,7 +42,12 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
       if (!isStr(raw.file) || !(raw.line === null || (Number.isInteger(raw.line) && (raw.line as number) > 0)))
         return null;
       if (!(raw.symbol === null || isStr(raw.symbol))) return null;
-      return { type: 'openSource', file: raw.file, line: raw.line as number | null, symbol: raw.symbol as string | null };
+      return {
+        type: 'openSource',
+        file: raw.file,
+        line: raw.line as number | null,
+        symbol: raw.symbol as string | null,
+      };
     case 'showInSource':
     case 'applyFix':
       if (!isStr(raw.findingId, 128) || !isStr(raw.fixId, 128)) return null;

@@ -5,17 +5,17 @@
  */
 import type { TargetSpec } from '../core/session/types';
 
-/** One process as the views show it. */
+/** One process as the views show it (structurally a subset of core's `ProcessInfo`). */
 export interface ProcessEntry {
   pid: number;
-  ppid: number | null;
+  ppid: number;
   /** Short name (comm). */
   name: string;
   /** Full command line, when readable. */
   cmdline: string;
-  user: string;
-  /** %CPU of one core (200 = two cores), over the last refresh interval when known. */
-  cpu: number;
+  user: string | null;
+  /** %CPU of one core (200 = two cores) over a short interval; null when not measured. */
+  cpu: number | null;
   threads: number;
   /** TCP ports it listens on. */
   ports: number[];
@@ -23,7 +23,7 @@ export interface ProcessEntry {
 
 /** Sorted by CPU (highest first), then by PID, so a busy server is at the top. */
 export function sortByCpu(processes: readonly ProcessEntry[]): ProcessEntry[] {
-  return [...processes].sort((a, b) => b.cpu - a.cpu || a.pid - b.pid);
+  return [...processes].sort((a, b) => (b.cpu ?? -1) - (a.cpu ?? -1) || a.pid - b.pid);
 }
 
 /** Case-insensitive match of a filter text against name, PID, user, ports and command line. */
@@ -34,7 +34,7 @@ export function matchesFilter(p: ProcessEntry, filter: string): boolean {
   if (/^\d+$/.test(f) && (String(p.pid) === f || p.ports.includes(Number(f)))) return true;
   return (
     p.name.toLowerCase().includes(f) ||
-    p.user.toLowerCase().includes(f) ||
+    (p.user ?? '').toLowerCase().includes(f) ||
     p.cmdline.toLowerCase().includes(f) ||
     String(p.pid).startsWith(f)
   );
@@ -44,14 +44,14 @@ export function filterProcesses(processes: readonly ProcessEntry[], filter: stri
   return sortByCpu(processes.filter((p) => matchesFilter(p, filter)));
 }
 
-const fmtCpu = (cpu: number) => `${cpu >= 10 ? cpu.toFixed(0) : cpu.toFixed(1)}%`;
+export const fmtCpu = (cpu: number | null) => (cpu === null ? '–' : `${cpu >= 10 ? cpu.toFixed(0) : cpu.toFixed(1)}%`);
 
 /** Label, description and detail of a row, as in the debugger's attach picker. Strings are plain text. */
 export function describeProcess(p: ProcessEntry): { label: string; description: string; detail: string } {
   const ports = p.ports.length > 0 ? ` · :${p.ports.slice(0, 4).join(', :')}${p.ports.length > 4 ? ' …' : ''}` : '';
   return {
     label: p.name,
-    description: `${p.pid} · ${fmtCpu(p.cpu)} CPU · ${p.threads} thread${p.threads === 1 ? '' : 's'} · ${p.user}${ports}`,
+    description: `${p.pid} · ${fmtCpu(p.cpu)} CPU · ${p.threads} thread${p.threads === 1 ? '' : 's'} · ${p.user ?? '?'}${ports}`,
     detail: p.cmdline.length > 300 ? `${p.cmdline.slice(0, 300)}…` : p.cmdline,
   };
 }

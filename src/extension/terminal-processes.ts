@@ -9,7 +9,7 @@ import { sortByCpu, type ProcessEntry } from './targets';
 export function descendants(processes: readonly ProcessEntry[], rootPid: number): ProcessEntry[] {
   const children = new Map<number, ProcessEntry[]>();
   for (const p of processes) {
-    if (p.ppid === null || p.pid === p.ppid) continue;
+    if (p.pid === p.ppid) continue;
     const list = children.get(p.ppid);
     if (list) list.push(p);
     else children.set(p.ppid, [p]);
@@ -55,13 +55,10 @@ export type TerminalTargets =
   | { kind: 'several'; processes: ProcessEntry[] };
 
 /**
- * The processes worth offering for a terminal whose shell is `shellPid`: its descendants, without launchers
- * and shells when something else runs under them, busiest first.
+ * The processes worth offering among a terminal shell's descendants: without launchers and shells when
+ * something else runs under them, busiest first.
  */
-export function terminalTargets(processes: readonly ProcessEntry[], shellPid: number): TerminalTargets {
-  if (!processes.some((p) => p.pid === shellPid))
-    return { kind: 'none', message: `The terminal's shell (PID ${shellPid}) is no longer running.` };
-  const all = descendants(processes, shellPid);
+export function terminalCandidates(all: readonly ProcessEntry[]): TerminalTargets {
   if (all.length === 0)
     return {
       kind: 'none',
@@ -70,4 +67,11 @@ export function terminalTargets(processes: readonly ProcessEntry[], shellPid: nu
   const real = all.filter((p) => !LAUNCHERS.has(p.name));
   const candidates = sortByCpu(real.length > 0 ? real : all);
   return candidates.length === 1 ? { kind: 'one', process: candidates[0] } : { kind: 'several', processes: candidates };
+}
+
+/** `terminalCandidates` over a whole process table (for callers that already have one). */
+export function terminalTargets(processes: readonly ProcessEntry[], shellPid: number): TerminalTargets {
+  if (!processes.some((p) => p.pid === shellPid))
+    return { kind: 'none', message: `The terminal's shell (PID ${shellPid}) is no longer running.` };
+  return terminalCandidates(descendants(processes, shellPid));
 }

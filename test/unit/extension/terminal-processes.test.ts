@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { descendants, terminalTargets } from '../../../src/extension/terminal-processes';
 import type { ProcessEntry } from '../../../src/extension/targets';
 
-const p = (pid: number, ppid: number | null, name: string, cpu = 0): ProcessEntry => ({
+const p = (pid: number, ppid: number, name: string, cpu = 0): ProcessEntry => ({
   pid,
   ppid,
   name,

@@ -1,0 +1,84 @@
+/**
+ * The seam between the VS Code glue and the engine in `src/core`: every engine call the extension makes
+ * goes through here, so the glue stays independent of how the engine is organised.
+ */
+import type { Host } from '../core/host/types';
+import { UserError } from '../core/errors';
+import type { Profile } from '../core/profile';
+import type { Comparison } from '../core/analyze/compare-types';
+import type { SessionEvent, SessionOptions, TargetSpec } from '../core/session/types';
+import { listProcesses as coreListProcesses, resolveTerminalProcesses as coreTerminal } from '../core/target';
+import type { PerfLensConfig } from './config-schema';
+import type { ProcessEntry } from './targets';
+
+const notYet = (what: string) =>
+  new UserError(
+    `${what} is not available in this build of Perf Lens.`,
+    'Update the extension to a build that includes it.',
+  );
+
+/** The host profiling commands run on: the ssh target when one is set, otherwise this machine. */
+export function createHost(config: Pick<PerfLensConfig, 'sshTarget'>): Host {
+  void config;
+  throw notYet('Running commands on a host');
+}
+
+export function listProcesses(host: Host, signal?: AbortSignal): Promise<ProcessEntry[]> {
+  return coreListProcesses(host, { sampleMs: 300, ports: true, signal });
+}
+
+export function terminalProcesses(host: Host, shellPid: number, signal?: AbortSignal): Promise<ProcessEntry[]> {
+  return coreTerminal(host, shellPid, { signal });
+}
+
+export function profile(
+  host: Host,
+  target: TargetSpec,
+  options: SessionOptions,
+  onEvent: (event: SessionEvent) => void,
+  signal: AbortSignal,
+): Promise<Profile> {
+  void host;
+  void target;
+  void options;
+  void onEvent;
+  void signal;
+  return Promise.reject(notYet('Profiling'));
+}
+
+/** A Profile from saved tool outputs (perf report, pidstat, strace -c … as text). */
+export function analyzeOutputs(inputs: Array<{ name: string; text: string }>): Promise<Profile> {
+  void inputs;
+  return Promise.reject(notYet('Analyzing saved output'));
+}
+
+export function compareProfiles(before: Profile, after: Profile): Comparison {
+  void before;
+  void after;
+  throw notYet('Comparing profiles');
+}
+
+/** The catalog's snippet for a fix id, or null. */
+export function fixSnippet(fixId: string): { title: string; snippet: string } | null {
+  void fixId;
+  return null;
+}
+
+export interface WebviewHtmlInput {
+  nonce: string;
+  cspSource: string;
+  scriptUri: string;
+  styleUris: string[];
+  mode: 'vscode' | 'report';
+}
+
+export function renderWebviewHtml(input: WebviewHtmlInput): string {
+  const csp = [
+    "default-src 'none'",
+    `img-src ${input.cspSource} data:`,
+    `style-src ${input.cspSource}`,
+    `font-src ${input.cspSource}`,
+    `script-src 'nonce-${input.nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><meta name="viewport" content="width=device-width, initial-scale=1.0">${input.styleUris.map((u) => `<link rel="stylesheet" href="${u}">`).join('')}<title>Perf Lens</title></head><body><div id="app"></div><script type="module" nonce="${input.nonce}" src="${input.scriptUri}"></script></body></html>`;
+}

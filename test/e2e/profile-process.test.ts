@@ -1,0 +1,150 @@
+/**
+ * End to end in a real VS Code (code-server + headless chromium, the packaged .vsix installed):
+ * the demo server runs under wrk load; Perf Lens view → Processes → right-click the demo server →
+ * "Profile this process" → progress notification, status bar and the panel with live data → the verdict
+ * and findings after recording → the session in the Sessions view. Screenshots of each step go to the
+ * run's artifacts; the best are copied to docs/screenshots/. Nothing is left running afterwards.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../helpers/demo-server';
+import { assertNothingLeft } from '../helpers/processes';
+import { VsCode, repoRoot } from './harness';
+
+const DURATION_S = 3;
+let vscode: VsCode;
+let demo: DemoServer;
+let load: { stop(): Promise<void> };
+let failed: string | null = null;
+
+/** wrk runs at most 60 s per run: keep one running until stopped. */
+function keepLoad(port: number): { stop(): Promise<void> } {
+  let current: LoadRun | null = null;
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      current = startLoad(port, { seconds: 60, connections: 50 });
+      await current.done.catch(() => undefined);
+    }
+  };
+  const running = loop();
+  return {
+    async stop() {
+      stopped = true;
+      await current?.stop();
+      await running;
+    },
+  };
+}
+
+/** Run one step; on failure print the screenshot path, the DOM text and the extension's log. */
+async function step(name: string, fn: () => Promise<void>): Promise<void> {
+  if (failed) throw new Error(`not run: step "${failed}" failed before`);
+  try {
+    await fn();
+  } catch (e) {
+    failed = name;
+    const report = await vscode.diagnose(name, e);
+    console.error(report);
+    throw e;
+  }
+}
+
+describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
+  before(async () => {
+    demo = await startDemoServer({ threads: 2 });
+    load = keepLoad(demo.port);
+    vscode = new VsCode({
+      name: 'profile-process',
+      folder: join(repoRoot, 'examples', 'tcp-demo'),
+      settings: { 'perfLens.duration': DURATION_S },
+    });
+    await vscode.start();
+  });
+
+  after(async () => {
+    await vscode?.close();
+    await load?.stop();
+    await demo?.stop();
+    await assertNothingLeft(['perf', 'pidstat', 'mpstat', 'strace', 'wrk', 'tcp_demo'], { waitMs: 5000 });
+  });
+
+  it('opens the Perf Lens view and lists the demo server in Processes', async () => {
+    await step('processes', async () => {
+      await vscode.page.locator('.activitybar .action-item a[aria-label^="Perf Lens"]').click();
+      const row = vscode.page.locator(`.monaco-list-row[aria-label*="PID ${demo.pid},"]`);
+      await row.waitFor({ timeout: 30_000 });
+      assert.match(
+        (await row.getAttribute('aria-label')) ?? '',
+        /^tcp_demo, PID \d+, \d+ · [\d.]+% CPU · \d+ threads · root · :\d+/,
+      );
+      const shot = await vscode.screenshot('processes');
+      vscode.publish(shot, 'vscode-processes.png');
+    });
+  });
+
+  it('right-click the demo server → Profile this process', async () => {
+    await step('context-menu', async () => {
+      const row = vscode.page.locator(`.monaco-list-row[aria-label*="PID ${demo.pid},"]`);
+      await row.click({ button: 'right' });
+      const item = vscode.page.getByRole('menuitem', { name: 'Profile this process' });
+      await item.waitFor({ timeout: 10_000 });
+      assert.ok(await vscode.page.getByRole('menuitem', { name: 'Show live CPU breakdown' }).isVisible());
+      assert.ok(await vscode.page.getByRole('menuitem', { name: 'Copy PID' }).isVisible());
+      const shot = await vscode.screenshot('context-menu');
+      vscode.publish(shot, 'vscode-context-menu.png');
+      await item.click();
+    });
+  });
+
+  it('shows progress, the status bar and the panel with live data', async () => {
+    await step('live', async () => {
+      const toast = vscode.page.locator('.notifications-toasts .notification-list-item-message', {
+        hasText: 'Perf Lens: profiling tcp_demo',
+      });
+      await toast.waitFor({ timeout: 15_000 });
+      const status = vscode.page.locator('.statusbar-item', { hasText: /tcp_demo.*\d+:\d\d/ });
+      await status.waitFor({ timeout: 10_000 });
+      const frame = vscode.webview();
+      // Live data: the per-thread table has the demo's threads with a CPU figure.
+      await frame.locator('body', { hasText: /tcp_demo/ }).waitFor({ timeout: 15_000 });
+      await vscode.page.locator('.statusbar-item', { hasText: /% CPU/ }).waitFor({ timeout: 10_000 });
+      const shot = await vscode.screenshot('live');
+      vscode.publish(shot, 'vscode-live.png');
+    });
+  });
+
+  it('shows the verdict and findings after recording', async () => {
+    await step('verdict', async () => {
+      const log = () => vscode.extensionLog();
+      const deadline = Date.now() + (DURATION_S + 60) * 1000;
+      let summary: string | null = null;
+      while (Date.now() < deadline) {
+        const m = /session: profile complete: (.+)/.exec(log());
+        if (m) {
+          summary = m[1].trim();
+          break;
+        }
+        if (/session: (?:partial profile|Error|.*failed)/.test(log())) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(summary, 'the session ends with a complete profile');
+      const frame = vscode.webview();
+      await frame.locator('body', { hasText: summary.slice(0, 40) }).waitFor({ timeout: 15_000 });
+      await frame.locator('body', { hasText: /eventfd/i }).waitFor({ timeout: 5_000 });
+      const shot = await vscode.screenshot('verdict');
+      vscode.publish(shot, 'vscode-verdict.png');
+      // The status bar item goes away with the session.
+      await vscode.page.locator('.statusbar-item', { hasText: /% CPU/ }).waitFor({ state: 'hidden', timeout: 10_000 });
+    });
+  });
+
+  it('lists the finished session in Sessions', async () => {
+    await step('sessions', async () => {
+      const row = vscode.page.locator('.monaco-list-row', { hasText: `tcp_demo (${demo.pid})` });
+      await row.first().waitFor({ timeout: 10_000 });
+      await vscode.screenshot('sessions');
+    });
+  });
+});

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile';
 import { compareProfiles } from './engine';
-import { parseFixArgs, type FixActions } from './fix-actions';
+import { parseFindingArg, parseFixArgs } from './command-args';
+import type { FixActions } from './fix-actions';
 import { errorMessage } from './format';
 import type { History } from './history';
 import type { Hosts } from './hosts';
@@ -197,7 +198,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       vscode.commands.executeCommand('workbench.action.openSettings', 'perfLens.sshTarget'),
     ),
     reg('perfLens.showFinding', async (...args: unknown[]) => {
-      const findingId = typeof args[0] === 'string' ? args[0] : parseFixArgs(args)?.findingId;
+      const findingId = parseFindingArg(args);
       const profile = d.current();
       if (!findingId || !profile || !profile.findings.some((f) => f.id === findingId)) {
         d.log.warn(`showFinding refused: ${JSON.stringify(findingId ?? null)} is not a finding of the current profile`);

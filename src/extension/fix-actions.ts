@@ -11,39 +11,8 @@ import type { FixLocation } from '../core/protocol/lsp';
 import { fixSnippet } from './engine';
 import type { PerfLensLanguageClient } from './language-client';
 import type { Log } from './log';
+import type { FixRequest } from './command-args';
 import { checkEditTarget, checkFixRequest, resolveSourcePath } from './webview-guard';
-
-export interface FixRequest {
-  findingId: string;
-  fixId: string;
-  /** Where the lens that asked stands, when it came from a lens. */
-  uri?: string;
-  line?: number;
-}
-
-/** Arguments of `perfLens.applyFix` / `perfLens.showFinding` as lenses pass them: an object or positional strings. */
-export function parseFixArgs(args: unknown[]): FixRequest | null {
-  const [a, b, c, d] = args;
-  if (typeof a === 'object' && a !== null) {
-    const o = a as Record<string, unknown>;
-    if (typeof o.findingId === 'string' && typeof o.fixId === 'string')
-      return {
-        findingId: o.findingId,
-        fixId: o.fixId,
-        uri: typeof o.uri === 'string' ? o.uri : undefined,
-        line: typeof o.line === 'number' ? o.line : undefined,
-      };
-    return null;
-  }
-  if (typeof a === 'string' && typeof b === 'string')
-    return {
-      findingId: a,
-      fixId: b,
-      uri: typeof c === 'string' ? c : undefined,
-      line: typeof d === 'number' ? d : undefined,
-    };
-  return null;
-}
 
 function workspaceFolders(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);

@@ -8,7 +8,14 @@ import type { TargetSpec } from '../core/session/types';
 import { listProcesses } from './engine';
 import { errorMessage } from './format';
 import type { Hosts } from './hosts';
-import { describeProcess, parsePort, parseTargetInput, resolveInList, sortByCpu, type ProcessEntry } from './targets';
+import {
+  describeProcess,
+  filterProcesses,
+  parsePort,
+  parseTargetInput,
+  resolveInList,
+  type ProcessEntry,
+} from './targets';
 
 type Item = vscode.QuickPickItem & { process?: ProcessEntry };
 
@@ -32,7 +39,7 @@ export function pickProcess(hosts: Hosts): Promise<PickedTarget | undefined> {
   const load = async () => {
     qp.busy = true;
     try {
-      processes = sortByCpu(await listProcesses(hosts.forView(), abort.signal));
+      processes = filterProcesses(await listProcesses(hosts.forView(), abort.signal), '');
       qp.items = processes.map((p) => ({ ...describeProcess(p), process: p }));
     } catch (e) {
       if (!abort.signal.aborted) qp.items = [{ label: `$(error) ${errorMessage(e)}`, alwaysShow: true }];

@@ -40,8 +40,13 @@ export function matchesFilter(p: ProcessEntry, filter: string): boolean {
   );
 }
 
+/** Kernel threads (kthreadd and its children) are not servers to profile; the views leave them out. */
+export function isKernelThread(p: ProcessEntry): boolean {
+  return p.pid === 2 || p.ppid === 2;
+}
+
 export function filterProcesses(processes: readonly ProcessEntry[], filter: string): ProcessEntry[] {
-  return sortByCpu(processes.filter((p) => matchesFilter(p, filter)));
+  return sortByCpu(processes.filter((p) => !isKernelThread(p) && matchesFilter(p, filter)));
 }
 
 export const fmtCpu = (cpu: number | null) => (cpu === null ? '–' : `${cpu >= 10 ? cpu.toFixed(0) : cpu.toFixed(1)}%`);

@@ -153,6 +153,9 @@ export class VsCode {
           'window.commandCenter': false,
           'editor.minimap.enabled': false,
           'git.enabled': false,
+          'task.autoDetect': 'off',
+          'npm.autoDetect': 'off',
+          'typescript.tsc.autoDetect': 'off',
           ...this.options.settings,
         },
         null,
@@ -238,6 +241,17 @@ export class VsCode {
     const dir = join(repoRoot, 'docs', 'screenshots');
     mkdirSync(dir, { recursive: true });
     copyFileSync(file, join(dir, name));
+  }
+
+  /** Drag the side bar's edge so it is `width` pixels wide (long process rows stay readable in screenshots). */
+  async widenSideBar(width: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) throw new Error('no side bar on screen');
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(box.x + box.width - 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
   }
 
   /** Run a command through the palette (F1) by its title. */

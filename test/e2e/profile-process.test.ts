@@ -73,6 +73,7 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
   it('opens the Perf Lens view and lists the demo server in Processes', async () => {
     await step('processes', async () => {
       await vscode.page.locator('.activitybar .action-item a[aria-label^="Perf Lens"]').click();
+      await vscode.widenSideBar(560);
       const row = vscode.page.locator(`.monaco-list-row[aria-label*="PID ${demo.pid},"]`);
       await row.waitFor({ timeout: 30_000 });
       assert.match(

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   describeProcess,
   filterProcesses,
+  isKernelThread,
   parsePort,
   parseTargetInput,
   resolveInList,
@@ -68,6 +69,20 @@ test('the filter matches name, user, PID, port and command line', () => {
     [4242],
   );
   assert.equal(filterProcesses(list, '  ').length, 4);
+});
+
+test('kernel threads are left out of the lists', () => {
+  const withKernel = [
+    ...list,
+    proc({ pid: 2, ppid: 0, name: 'kthreadd', cmdline: '[kthreadd]' }),
+    proc({ pid: 77, ppid: 2, name: 'kworker/0:1', cmdline: '[kworker/0:1]', cpu: 5 }),
+  ];
+  assert.deepEqual(
+    filterProcesses(withKernel, '').map((p) => p.pid),
+    [4242, 4300, 10, 5000],
+  );
+  assert.equal(isKernelThread(withKernel[4]), true);
+  assert.equal(isKernelThread(proc({ pid: 900, ppid: 1, name: 'sshd', cmdline: '' })), false);
 });
 
 test('picker rows say name, PID, CPU, threads, user and ports', () => {

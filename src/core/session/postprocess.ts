@@ -1,0 +1,117 @@
+/**
+ * Post-processing on the target, next to perf.data and the binaries: `perf report` (hotspots) and
+ * `perf script` folded by FOLD_AWK, concurrently, in one command. Only the report (a few hundred lines)
+ * and the folded aggregates come back; the output is consumed line by line.
+ */
+import type { Host } from '../host/types';
+import type { Privilege } from './privilege';
+import { FoldDecoder } from './fold-decode';
+import { FOLD_AWK, POSTPROCESS_SCRIPT } from './scripts';
+
+export interface PostprocessOutcome {
+  fold: FoldDecoder;
+  report: string;
+  reportTruncated: boolean;
+  scriptExit: number | null;
+  reportExit: number | null;
+  reportErr: string;
+  scriptErr: string;
+  cancelled: boolean;
+  timedOut: boolean;
+  durationMs: number;
+  /** The command failed before producing anything usable. */
+  failure: string | null;
+}
+
+const MAX_REPORT_CHARS = 4 * 1024 * 1024;
+
+export async function postprocess(
+  host: Host,
+  options: {
+    dir: string;
+    perf: string;
+    children: boolean;
+    privilege: Privilege;
+    signal: AbortSignal;
+    timeoutMs: number;
+  },
+): Promise<PostprocessOutcome> {
+  const fold = new FoldDecoder();
+  let section = 'fold';
+  const report: string[] = [];
+  let reportChars = 0;
+  let reportTruncated = false;
+  const errs: Record<string, string[]> = { 'report-err': [], 'script-err': [] };
+  let scriptExit: number | null = null;
+  let reportExit: number | null = null;
+
+  const onLine = (line: string) => {
+    if (section === 'fold') {
+      if (line.startsWith('@script-exit')) {
+        scriptExit = toExit(line.slice(13));
+        section = 'between';
+        return;
+      }
+      fold.push(line);
+      return;
+    }
+    if (line.startsWith('@report-exit')) {
+      reportExit = toExit(line.slice(13));
+      return;
+    }
+    if (line === '@report' || line === '@report-err' || line === '@script-err' || line === '@end') {
+      section = line.slice(1);
+      return;
+    }
+    if (section === 'report') {
+      if (reportChars + line.length > MAX_REPORT_CHARS) reportTruncated = true;
+      else {
+        report.push(line);
+        reportChars += line.length + 1;
+      }
+    } else if (section in errs) {
+      errs[section].push(line);
+    }
+  };
+
+  const argv = [
+    'sh',
+    '-c',
+    POSTPROCESS_SCRIPT,
+    'perf-lens-post',
+    options.dir,
+    FOLD_AWK,
+    options.children ? 'children' : 'self',
+    options.perf,
+  ];
+  const wrapped = options.privilege.wrap(argv);
+  const result = await host.run(wrapped.argv, {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    keepStdout: false,
+    stdin: wrapped.stdin,
+    onStdoutLine: onLine,
+  });
+  let failure: string | null = null;
+  if (result.exitCode !== 0 && !result.cancelled) {
+    failure = `post-processing ended with ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}: ${result.stderr.trim().slice(-300)}`;
+  }
+  return {
+    fold,
+    report: report.join('\n'),
+    reportTruncated,
+    scriptExit,
+    reportExit,
+    reportErr: errs['report-err'].join('\n'),
+    scriptErr: errs['script-err'].join('\n'),
+    cancelled: result.cancelled,
+    timedOut: result.timedOut,
+    durationMs: result.durationMs,
+    failure,
+  };
+}
+
+function toExit(text: string): number | null {
+  const n = Number(text.trim());
+  return text.trim() === '' || !Number.isInteger(n) ? null : n;
+}

@@ -1,0 +1,574 @@
+/**
+ * A profiling session: "profile this process" end to end.
+ *
+ *   resolve the target ─┬─ live sampler (a breakdown every second from the first ~0.3 s on)
+ *   probe the host ─────┘
+ *   prepare (eventfds, tracepoints, network counters) → record (perf record ∥ perf stat -I ∥ strace?)
+ *   → network counters again → post-process on the target (perf report ∥ perf script | fold) → analyse
+ *
+ * Cancel (signal) stops everything on the target at any moment and returns what was gathered, marked
+ * partial; so does the target exiting. Nothing is left running or on disk: every command is awaited and the
+ * temp dir removed in `finally`.
+ */
+import type { Host, RunResult } from '../host/types';
+import type { Profile } from '../profile';
+import { UserError } from '../errors';
+import { LiveSampler, type LiveUpdate } from '../live/sampler';
+import type { Reading } from '../live/reading';
+import { resolveTarget, validateSpec, describeSpec, printable } from '../target/resolve';
+import type { ResolvedTarget } from '../target/resolve';
+import { assemble } from './assemble';
+import { addNote, emptyGathered, type Gathered } from './gathered';
+import { analyzeProfile, foldStacks, parseHotspots, probeTarget, type ProbeOutcome } from './integrations';
+import { diffNet, parseNetSnapshot, type NetSnapshot } from './net';
+import { resolveOptions, STRACE_COST_WARNING } from './options';
+import { postprocess } from './postprocess';
+import { choosePrivilege, sudoRefused, type Privilege } from './privilege';
+import { record, perfRecordArgv, perfStatArgv, straceArgv, type RecordPlan } from './record';
+import { NET_SNAPSHOT, PREPARE_SCRIPT } from './scripts';
+import { splitSections } from './sections';
+import type { SessionEvent, SessionOptions, SessionPhase, TargetSpec } from './types';
+
+export { listProcesses, resolveTerminalProcesses, type ProcessInfo } from '../target';
+
+/** Overall progress at the start of each phase (the record phase takes most of the bar). */
+const PHASE_START: Record<SessionPhase, number> = {
+  resolve: 0,
+  probe: 0.03,
+  live: 0.05,
+  record: 0.08,
+  postprocess: 0.86,
+  analyze: 0.97,
+  done: 1,
+};
+const MAX_TIMELINE = 3600;
+const MAX_FOLDED = 20_000;
+
+export async function profile(
+  host: Host,
+  target: TargetSpec,
+  options: Partial<SessionOptions>,
+  onEvent: (e: SessionEvent) => void,
+  signal?: AbortSignal,
+): Promise<Profile> {
+  const opts = resolveOptions(options);
+  validateSpec(target);
+  return new Session(host, target, opts, onEvent, signal).run();
+}
+
+class Session {
+  private readonly g: Gathered;
+  private readonly ctl = new AbortController();
+  /** Ends perf stat / strace early when the target exits (perf record ends by itself then). */
+  private readonly stopCounting = new AbortController();
+  private sampler: LiveSampler | null = null;
+  private samplerPid: number | null = null;
+  private phase: SessionPhase = 'resolve';
+  private targetExitedAt: number | null = null;
+  private readonly t0 = performance.now();
+  private tempDir: string | null = null;
+  private windowStart: Reading | null = null;
+  private progressTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly host: Host,
+    private readonly spec: TargetSpec,
+    private readonly opts: SessionOptions,
+    private readonly onEvent: (e: SessionEvent) => void,
+    private readonly outer: AbortSignal | undefined,
+  ) {
+    this.g = emptyGathered(host.description, host.kind);
+  }
+
+  private get cancelled(): boolean {
+    return this.outer?.aborted === true;
+  }
+
+  private emit(e: SessionEvent): void {
+    try {
+      this.onEvent(e);
+    } catch {
+      // A listener's bug must not break the session (or leave tools running on the target).
+    }
+  }
+
+  private progress(phase: SessionPhase, within: number, message: string): void {
+    this.phase = phase;
+    const next = phase === 'done' ? 1 : (Object.values(PHASE_START).find((v) => v > PHASE_START[phase]) ?? 1);
+    const fraction = PHASE_START[phase] + (next - PHASE_START[phase]) * Math.min(1, Math.max(0, within));
+    this.emit({ type: 'progress', phase, fraction: Math.round(fraction * 1000) / 1000, message });
+  }
+
+  private partial(reason: string): void {
+    this.g.partialReasons.push(reason);
+  }
+
+  async run(): Promise<Profile> {
+    const onAbort = () => this.ctl.abort();
+    if (this.outer?.aborted) this.ctl.abort();
+    this.outer?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.steps();
+      if (this.cancelled && !this.g.partialReasons.some((r) => r.startsWith('cancelled')))
+        this.partial(`cancelled during ${this.phase}`);
+      return this.finish();
+    } catch (e) {
+      if (this.cancelled) {
+        this.partial(`cancelled during ${this.phase}`);
+        return this.finish();
+      }
+      throw e;
+    } finally {
+      this.outer?.removeEventListener('abort', onAbort);
+      if (this.progressTimer) clearInterval(this.progressTimer);
+      this.ctl.abort();
+      this.stopCounting.abort();
+      await this.sampler?.done;
+      if (this.tempDir) await this.host.removeTempDir(this.tempDir).catch(() => undefined);
+    }
+  }
+
+  private async steps(): Promise<void> {
+    const signal = this.ctl.signal;
+    this.progress('resolve', 0, `Looking for ${describeSpec(this.spec)} on ${this.host.description}`);
+    // A PID needs no lookup: start the live breakdown at once, while the target is checked and the host probed.
+    if (this.spec.kind === 'pid') this.startSampler(this.spec.pid);
+    const probing = probeTarget(this.host, this.opts, signal);
+    const target = await this.resolve(probing);
+    if (!target || this.cancelled) return;
+    this.g.target = target;
+    this.emit({
+      type: 'target',
+      pid: target.pid,
+      command: target.name,
+      threads: target.threads,
+      host: this.host.description,
+    });
+    if (this.samplerPid !== target.pid) this.startSampler(target.pid);
+
+    this.progress('probe', 0, 'Checking which tools and permissions the host has');
+    const probe = await probing;
+    if (this.cancelled) return;
+    this.applyProbe(probe);
+    const privilege = this.choosePrivilege(probe);
+
+    const plan = await this.prepare(target, probe, privilege);
+    this.emit({ type: 'notes', notes: [...this.g.notes] });
+    if (this.cancelled || this.targetGone()) return;
+    if (this.opts.liveOnly) {
+      this.progress('live', 0, 'Live CPU breakdown (stop to end)');
+      await this.sampler?.done;
+      return;
+    }
+    await this.recordPhase(plan);
+    if (this.cancelled) return;
+    await this.postprocessPhase(plan, privilege);
+  }
+
+  // ── resolve ────────────────────────────────────────────────────────────────────────────────────────────
+
+  private async resolve(probing: Promise<ProbeOutcome>): Promise<ResolvedTarget | null> {
+    const signal = this.ctl.signal;
+    try {
+      return await resolveTarget(this.host, this.spec, { signal });
+    } catch (e) {
+      if (this.cancelled) return null;
+      // Other users' ports and executables are only visible with privileges: retry once through sudo.
+      if (e instanceof UserError && e.message.startsWith('no process matches') && this.opts.sudo !== 'never') {
+        const probe = await probing;
+        if (probe.capabilities.uid !== 0 && probe.capabilities.uid !== null) {
+          const privilege = this.choosePrivilege(probe);
+          return await resolveTarget(this.host, this.spec, { signal, wrap: privilege.wrap });
+        }
+      }
+      throw e;
+    }
+  }
+
+  // ── live ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  private startSampler(pid: number): void {
+    if (this.sampler) void this.sampler.stop();
+    this.samplerPid = pid;
+    this.sampler = new LiveSampler(this.host, pid, {
+      maxSeconds: this.opts.liveOnly ? 24 * 3600 : this.opts.durationSeconds + 600,
+      startedAtMs: this.t0,
+      signal: this.ctl.signal,
+      onUpdate: (u) => this.onLive(u),
+      onTargetExit: () => this.onTargetExit(),
+    });
+  }
+
+  private onLive(u: LiveUpdate): void {
+    const b = u.breakdown;
+    const sample = { t: u.t, process: b.process, system: b.system };
+    this.g.timeline.push(sample);
+    if (this.g.timeline.length > MAX_TIMELINE) this.g.timeline.splice(0, this.g.timeline.length - MAX_TIMELINE);
+    this.emit({ type: 'live', sample, threads: b.threads, perCpu: b.perCpu });
+  }
+
+  private onTargetExit(): void {
+    if (this.targetExitedAt !== null || !this.g.target) return;
+    this.targetExitedAt = performance.now();
+    this.stopCounting.abort();
+    this.emit({ type: 'warning', message: `process ${this.g.target.pid} (${printable(this.g.target.name)}) exited` });
+  }
+
+  private targetGone(): boolean {
+    if (this.targetExitedAt === null) return false;
+    if (!this.g.partialReasons.some((r) => r.startsWith('target process exited'))) {
+      this.partial(`target process exited during ${this.phase}`);
+    }
+    return true;
+  }
+
+  // ── probe and plan ─────────────────────────────────────────────────────────────────────────────────────
+
+  private applyProbe(probe: ProbeOutcome): void {
+    this.g.capabilities = probe.capabilities;
+    this.g.kernel = probe.kernel;
+    this.g.cores = probe.cores;
+    for (const n of probe.notes) addNote(this.g, n);
+  }
+
+  private choosePrivilege(probe: ProbeOutcome): Privilege {
+    const p = choosePrivilege(probe.capabilities.uid, probe.capabilities.sudo, this.opts);
+    return p;
+  }
+
+  private async prepare(target: ResolvedTarget, probe: ProbeOutcome, privilege: Privilege): Promise<RecordPlan> {
+    const caps = probe.capabilities;
+    const signal = this.ctl.signal;
+    const privileged = privilege.mode !== 'none';
+    const perf = this.opts.toolPaths?.perf ?? (caps.perf ? 'perf' : null);
+    const plan: RecordPlan = {
+      pid: target.pid,
+      dir: '',
+      seconds: this.opts.durationSeconds,
+      perf: null,
+      frequency: this.opts.frequency,
+      callGraph: this.opts.callGraph,
+      maxMiB: this.opts.perfDataMaxMiB,
+      statEvents: [],
+      eventfdFilter: null,
+      strace: null,
+      privilege,
+    };
+
+    const w = privilege.wrap(['sh', '-c', PREPARE_SCRIPT, 'perf-lens-prepare', String(target.pid)]);
+    const r = await this.host.run(w.argv, { signal, stdin: w.stdin, timeoutMs: 20_000, maxOutputBytes: 4 << 20 });
+    if (this.cancelled) return plan;
+    const refused = sudoRefused(r.stderr);
+    if (refused) throw new UserError(refused, 'check the sudo password or the sudoers rule, or use sudo mode "never"');
+    const s = splitSections(r.stdout);
+    if (s.lines.has('gone')) {
+      this.onTargetExit();
+      this.targetGone();
+      return plan;
+    }
+    const exe = (s.lines.get('exe') ?? [])[0];
+    if (exe) this.g.target = { ...target, exe };
+    const fds = (s.lines.get('fds') ?? [])
+      .map((l) => /\s(\d+) -> anon_inode:\[eventfd\]$/.exec(l)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .slice(0, 64);
+    const tracepoints = new Set(s.lines.get('tp') ?? []);
+    this.netBefore = this.readNet(s, 'before');
+    this.g.sources.push({
+      tool: 'proc',
+      command: `/proc/${target.pid}/fd, /proc/${target.pid}/net/{snmp,netstat}, /proc/softirqs`,
+      version: null,
+    });
+
+    // perf: can it sample this process at all, and count tracepoints?
+    const paranoid = Number(s.values.get('paranoid') ?? caps.perfEventParanoid ?? 2);
+    if (!perf) {
+      addNote(this.g, {
+        id: 'no-perf',
+        severity: 'critical',
+        message:
+          'perf is not installed on the target: no hotspots, call stacks or in-kernel counts, only the CPU breakdown',
+        fix: probe.installHint.perf,
+      });
+    } else {
+      plan.perf = perf;
+      if (!privileged && paranoid > 1) {
+        addNote(this.g, {
+          id: 'kernel-frames-missing',
+          severity: 'warning',
+          message: `kernel frames will be missing: perf_event_paranoid is ${paranoid} and perf runs without privileges`,
+          fix: 'sudo sysctl kernel.perf_event_paranoid=1   (or allow sudo for perf)',
+        });
+      }
+      if (privileged || paranoid <= -1) {
+        const events = ['raw_syscalls/sys_enter', 'syscalls/sys_enter_io_uring_enter', 'syscalls/sys_enter_futex'];
+        const submit = tracepoints.has('io_uring/io_uring_submit_req')
+          ? 'io_uring/io_uring_submit_req'
+          : 'io_uring/io_uring_submit_sqe';
+        events.push(submit, 'io_uring/io_uring_complete');
+        plan.statEvents = events.filter((e) => tracepoints.has(e)).map((e) => e.replace('/', ':'));
+        const missing = events.filter((e) => !tracepoints.has(e));
+        if (missing.length > 0) {
+          addNote(this.g, {
+            id: 'tracepoints-missing',
+            severity: 'info',
+            message: `these tracepoints do not exist on this kernel, so their counts are missing: ${missing.join(', ')}`,
+            fix: null,
+          });
+        }
+        if (fds.length > 0 && tracepoints.has('syscalls/sys_enter_write')) {
+          plan.eventfdFilter = fds.map((f) => `fd == ${f}`).join(' || ');
+          this.g.eventfdFds = fds;
+        }
+        this.g.statEvents = plan.statEvents;
+      } else {
+        addNote(this.g, {
+          id: 'no-tracepoints',
+          severity: 'warning',
+          message: 'syscall, io_uring and eventfd counts need root (tracepoints): they are missing',
+          fix: 'run with sudo (mode "passwordless" or "password") or as root',
+        });
+      }
+    }
+    if (this.opts.strace) {
+      if (caps.strace || this.opts.toolPaths?.strace) {
+        plan.strace = this.opts.toolPaths?.strace ?? 'strace';
+        this.emit({ type: 'warning', message: STRACE_COST_WARNING });
+        addNote(this.g, { id: 'strace-overhead', severity: 'warning', message: STRACE_COST_WARNING, fix: null });
+      } else {
+        addNote(this.g, {
+          id: 'no-strace',
+          severity: 'info',
+          message: 'strace was asked for but is not installed on the target',
+          fix: probe.installHint.strace,
+        });
+      }
+    }
+    if (plan.perf) plan.dir = await this.host.makeTempDir('perf-lens-rec');
+    this.tempDir = plan.dir || null;
+    return plan;
+  }
+
+  private netBefore: NetSnapshot | null = null;
+
+  private readNet(s: ReturnType<typeof splitSections>, when: string): NetSnapshot | null {
+    try {
+      return parseNetSnapshot(s.lines);
+    } catch (e) {
+      addNote(this.g, {
+        id: 'network-counters-unreadable',
+        severity: 'info',
+        message: `network counters (${when}) could not be read: ${e instanceof Error ? e.message : String(e)}`,
+        fix: null,
+      });
+      return null;
+    }
+  }
+
+  // ── record ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  private async recordPhase(plan: RecordPlan): Promise<void> {
+    const seconds = plan.seconds;
+    const what = [
+      plan.perf
+        ? `perf record -F ${plan.frequency}${plan.callGraph === 'none' ? '' : ` -g (${plan.callGraph})`}`
+        : null,
+      plan.statEvents.length > 0 || plan.eventfdFilter
+        ? `perf stat on ${plan.statEvents.length + (plan.eventfdFilter ? 1 : 0)} tracepoints`
+        : null,
+      plan.strace ? 'strace -c -f' : null,
+      'live /proc sampler',
+    ].filter(Boolean);
+    this.progress('record', 0, `Recording ${seconds} s: ${what.join(', ')}`);
+    this.windowStart = this.sampler?.latest() ?? null;
+    const started = performance.now();
+    this.progressTimer = setInterval(() => {
+      const elapsed = (performance.now() - started) / 1000;
+      this.progress(
+        'record',
+        elapsed / (seconds + 1.5),
+        `Recording ${Math.min(seconds, Math.floor(elapsed))}/${seconds} s: ${what.join(', ')}`,
+      );
+    }, 1000);
+
+    let outcome;
+    if (plan.perf || plan.strace) {
+      outcome = await record(this.host, plan, { cancel: this.ctl.signal, stopCounting: this.stopCounting.signal });
+    } else {
+      // Nothing to record with: the live sampler is the whole recording.
+      await sleep(seconds * 1000, AbortSignal.any([this.ctl.signal, this.stopCounting.signal]));
+    }
+    clearInterval(this.progressTimer);
+    this.progressTimer = null;
+
+    // The window's averages, from the live sampler's cumulative counters.
+    const end = this.sampler?.latest() ?? null;
+    const start = this.windowStart ?? this.sampler?.first() ?? null;
+    if (this.sampler && start && end && start !== end) this.g.window = this.sampler.between(start, end);
+    else if (this.sampler?.first() && end) this.g.window = this.sampler.between(this.sampler.first()!, end);
+
+    if (outcome) {
+      this.recordOutcome(plan, outcome);
+      if (outcome.stat) {
+        const totals = outcome.stat.result();
+        this.g.stat = totals;
+        this.g.recordedSeconds = totals.seconds > 0 ? Math.round(totals.seconds * 100) / 100 : null;
+      }
+    }
+    this.g.recordedSeconds ??= this.g.window?.seconds ?? null;
+    if (this.cancelled) return;
+    this.targetGone();
+
+    // Network counters after the window.
+    const w = ['sh', '-c', NET_SNAPSHOT, 'perf-lens-net', String(plan.pid)];
+    const r = await this.host.run(w, { signal: this.ctl.signal, timeoutMs: 20_000, maxOutputBytes: 4 << 20 });
+    if (this.cancelled) return;
+    const s = splitSections(r.stdout);
+    const after = this.readNet(s, 'after');
+    if (this.netBefore && after) {
+      this.g.network = diffNet(
+        this.netBefore,
+        after,
+        this.g.recordedSeconds,
+        '/proc/PID/net/{snmp,netstat}, /proc/softirqs, /sys/class/net/*/statistics (before/after)',
+      );
+    }
+    const ss = s.lines.get('ss');
+    if (ss && this.g.network) {
+      const estab = /estab (\d+)/.exec(ss.join('\n'));
+      if (estab) this.g.network.other['ssEstablished'] = Number(estab[1]);
+    }
+  }
+
+  private recordOutcome(plan: RecordPlan, o: Awaited<ReturnType<typeof record>>): void {
+    const src = (tool: string, argv: string[]) => this.g.sources.push({ tool, command: argv.join(' '), version: null });
+    if (plan.perf) src('perf record', perfRecordArgv(plan));
+    if (o.stat) src('perf stat', perfStatArgv(plan));
+    if (plan.strace) src('strace', straceArgv(plan));
+    this.g.sources.push({
+      tool: 'live sampler',
+      command: `/proc/${plan.pid}/{stat,task/*/stat,task/*/schedstat,task/*/status}, /proc/stat every 1 s`,
+      version: null,
+    });
+
+    const pr = o.perfRecord;
+    if (plan.perf && !this.cancelled) {
+      if (!pr) this.partial(`perf record could not start: ${o.perfRecordError ?? 'unknown error'}`);
+      else if (pr.exitCode !== 0 && !this.targetExitedAt) this.toolFailed('perf record', pr);
+      if (pr && /max.size|max-size|maximum size/i.test(pr.stderr)) {
+        addNote(this.g, {
+          id: 'perf-data-capped',
+          severity: 'warning',
+          message: `perf.data reached its ${plan.maxMiB} MiB cap before the end of the window; hotspots cover the start only`,
+          fix: 'raise the perf.data size cap, lower the frequency, or shorten the recording',
+        });
+      }
+    }
+    if (o.stat && o.statResult && !this.cancelled && !this.targetExitedAt) {
+      const r = o.statResult;
+      if (r.exitCode !== 0 && o.stat.result().intervals === 0) this.toolFailed('perf stat', r);
+    }
+    if (o.straceResult && !this.cancelled) {
+      const text = o.straceResult.stdout.trim();
+      if (text) this.g.strace = text;
+      else this.toolFailed('strace', o.straceResult);
+    }
+  }
+
+  private toolFailed(tool: string, r: RunResult): void {
+    const why = r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`;
+    const detail = r.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 400);
+    this.partial(`${tool} failed (${why}): ${detail}`);
+  }
+
+  // ── post-process ───────────────────────────────────────────────────────────────────────────────────────
+
+  private async postprocessPhase(plan: RecordPlan, privilege: Privilege): Promise<void> {
+    // Live data stops with the recording: perf report's own CPU use would only blur the picture.
+    await this.sampler?.stop();
+    if (!plan.perf || !plan.dir) return;
+    this.progress('postprocess', 0, 'Reading perf.data on the target (perf report ∥ perf script → folded stacks)');
+    const out = await postprocess(this.host, {
+      dir: plan.dir,
+      perf: plan.perf,
+      children: plan.callGraph !== 'none',
+      privilege,
+      signal: this.ctl.signal,
+      timeoutMs: Math.max(120_000, this.opts.durationSeconds * 20_000),
+    });
+    if (this.cancelled) return;
+    this.g.sources.push({
+      tool: 'perf report',
+      command: `perf report -i perf.data --stdio ${plan.callGraph !== 'none' ? '--children' : '--no-children'} -g none --sort dso,sym --percent-limit 0.05 --no-inline`,
+      version: this.g.capabilities?.perfVersion ?? null,
+    });
+    this.g.sources.push({
+      tool: 'perf script',
+      command: 'perf script -i perf.data -F comm,pid,tid,time,event,ip,sym,dso --no-inline | fold (on the target)',
+      version: this.g.capabilities?.perfVersion ?? null,
+    });
+    if (out.failure) this.partial(out.failure);
+    if (out.reportExit !== 0 && out.report.trim() === '') {
+      this.partial(`perf report failed: ${printable(out.reportErr.trim().split('\n').slice(-2).join(' / '), 300)}`);
+    } else {
+      try {
+        const { hotspots, sampleCount } = parseHotspots(out.report);
+        this.g.hotspots = hotspots;
+        this.g.sampleCount = sampleCount;
+      } catch (e) {
+        this.partial(`perf report output could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const fr = out.fold.result();
+    if (out.scriptExit !== 0 || !fr.complete) {
+      this.partial(`perf script failed: ${printable(out.scriptErr.trim().split('\n').slice(-2).join(' / '), 300)}`);
+    }
+    if (fr.uniqueStacks > 0) {
+      const folded = foldStacks(out.fold.scriptText());
+      folded.sort((a, b) => b.count - a.count || (a.stack < b.stack ? -1 : 1));
+      this.g.foldedTruncated = folded.length > MAX_FOLDED;
+      this.g.folded = folded.slice(0, MAX_FOLDED);
+      this.g.sampleCount ??= fr.samples;
+      if (fr.samples > 0) this.g.sampleCount = fr.samples;
+    }
+    this.progress('postprocess', 1, `Post-processing took ${(out.durationMs / 1000).toFixed(1)} s`);
+  }
+
+  // ── finish ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  private finish(): Profile {
+    if (
+      !this.g.window &&
+      this.sampler?.first() &&
+      this.sampler.latest() &&
+      this.sampler.first() !== this.sampler.latest()
+    ) {
+      this.g.window = this.sampler.between(this.sampler.first()!, this.sampler.latest()!);
+      this.g.recordedSeconds ??= this.g.window?.seconds ?? null;
+    }
+    if (this.targetExitedAt !== null) this.targetGone();
+    this.progress('analyze', 0, 'Analysing');
+    const p = assemble(this.g, { reasons: this.g.partialReasons });
+    const { verdict, findings } = analyzeProfile(p);
+    p.verdict = verdict;
+    p.findings = findings;
+    this.progress('done', 1, p.partial ? `Done (partial: ${p.partialReason})` : 'Done');
+    this.emit({ type: 'done', profile: p });
+    return p;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * The recording phase: `perf record` (sampling with call graphs into the private temp dir), `perf stat -I`
+ * on chosen tracepoints (counted in the kernel, streamed every second so a cut-short session keeps what
+ * was counted), and `strace -c -f` only when asked. They run at the same time, for the same window.
+ */
+import type { Host, RunResult } from '../host/types';
+import type { Privilege } from './privilege';
+import { StatStream } from './stat-stream';
+
+export interface RecordPlan {
+  pid: number;
+  dir: string;
+  seconds: number;
+  /** perf binary, or null when perf cannot run (then only live data is gathered). */
+  perf: string | null;
+  frequency: number;
+  callGraph: 'fp' | 'dwarf' | 'none';
+  maxMiB: number;
+  /** Tracepoints for `perf stat` (empty: no perf stat). */
+  statEvents: string[];
+  /** `fd == 5 || fd == 7`: counts writes to the eventfds (null: none found). */
+  eventfdFilter: string | null;
+  strace: string | null;
+  privilege: Privilege;
+}
+
+export interface RecordOutcome {
+  perfRecord: RunResult | null;
+  perfRecordError: string | null;
+  stat: StatStream | null;
+  statResult: RunResult | null;
+  straceResult: RunResult | null;
+  /** Local time (performance.now) the commands were launched and the last one ended. */
+  startedAtMs: number;
+  endedAtMs: number;
+}
+
+export const PERF_DATA = 'perf.data';
+
+export function perfRecordArgv(plan: RecordPlan): string[] {
+  const cg = plan.callGraph === 'fp' ? ['-g'] : plan.callGraph === 'dwarf' ? ['--call-graph', 'dwarf'] : [];
+  return [
+    plan.perf!,
+    'record',
+    // No copies of every binary into ~/.debug: nothing is left on the target after the session.
+    '--no-buildid-cache',
+    '-F',
+    String(plan.frequency),
+    ...cg,
+    '-p',
+    String(plan.pid),
+    '-o',
+    `${plan.dir}/${PERF_DATA}`,
+    '--max-size',
+    `${plan.maxMiB}M`,
+    '--',
+    'sleep',
+    String(plan.seconds),
+  ];
+}
+
+export function perfStatArgv(plan: RecordPlan): string[] {
+  const argv = [plan.perf!, 'stat', '-I', '1000', '-x', ',', '--log-fd', '1'];
+  if (plan.statEvents.length > 0) argv.push('-e', plan.statEvents.join(','));
+  if (plan.eventfdFilter) argv.push('-e', 'syscalls:sys_enter_write', '--filter', plan.eventfdFilter);
+  argv.push('-p', String(plan.pid), '--', 'sleep', String(plan.seconds));
+  return argv;
+}
+
+export function straceArgv(plan: RecordPlan): string[] {
+  // SIGINT makes strace detach and print its summary; `timeout` bounds it to the window.
+  return [
+    'timeout',
+    '-s',
+    'INT',
+    String(plan.seconds),
+    plan.strace!,
+    '-c',
+    '-f',
+    '-q',
+    '-o',
+    '/dev/stdout',
+    '-p',
+    String(plan.pid),
+  ];
+}
+
+/**
+ * Runs the recording. `stopCounting` ends perf stat and strace early (the target exited: perf record
+ * ends by itself then); `signal` (cancel) kills everything.
+ */
+export async function record(
+  host: Host,
+  plan: RecordPlan,
+  signals: { cancel: AbortSignal; stopCounting: AbortSignal },
+): Promise<RecordOutcome> {
+  const startedAtMs = performance.now();
+  const both = AbortSignal.any([signals.cancel, signals.stopCounting]);
+  const timeoutMs = (plan.seconds + 60) * 1000;
+  const run = (argv: string[], signal: AbortSignal, extra: Partial<Parameters<Host['run']>[1]> = {}) => {
+    const w = plan.privilege.wrap(argv);
+    return host.run(w.argv, { signal, timeoutMs, stdin: w.stdin, ...extra });
+  };
+  const stat = plan.perf && (plan.statEvents.length > 0 || plan.eventfdFilter) ? new StatStream() : null;
+  let perfRecordError: string | null = null;
+  const tasks: [Promise<RunResult | null>, Promise<RunResult | null>, Promise<RunResult | null>] = [
+    plan.perf
+      ? run(perfRecordArgv(plan), signals.cancel, { maxOutputBytes: 1 << 20 }).catch((e: unknown) => {
+          perfRecordError = e instanceof Error ? e.message : String(e);
+          return null;
+        })
+      : Promise.resolve(null),
+    stat
+      ? run(perfStatArgv(plan), both, { keepStdout: false, onStdoutLine: (l) => stat.push(l) }).catch(() => null)
+      : Promise.resolve(null),
+    plan.strace ? run(straceArgv(plan), both, { maxOutputBytes: 1 << 20 }).catch(() => null) : Promise.resolve(null),
+  ];
+  const [perfRecord, statResult, straceResult] = await Promise.all(tasks);
+  return { perfRecord, perfRecordError, stat, statResult, straceResult, startedAtMs, endedAtMs: performance.now() };
+}

@@ -1,0 +1,132 @@
+/**
+ * Constant POSIX-sh scripts the session runs on the target. Data reaches them only as positional
+ * parameters; every section is introduced by a line starting with '@' so one round trip can carry several
+ * small files.
+ */
+
+/**
+ * Before recording. $1 = PID. Prints:
+ *   @exe      /proc/PID/exe target
+ *   @fds      `ls -l /proc/PID/fd` lines that are eventfds (their numbers are the filter for perf stat)
+ *   @tp       tracepoints that exist (perf stat refuses the whole command if one is unknown)
+ *   @paranoid perf_event_paranoid
+ *   then a network snapshot (see NET_SNAPSHOT).
+ */
+export const PREPARE_SCRIPT =
+  String.raw`
+pid=$1
+if [ ! -d "/proc/$pid/task" ]; then echo "@gone"; exit 0; fi
+echo "@exe"
+readlink "/proc/$pid/exe" 2>/dev/null || echo
+echo "@fds"
+ls -l "/proc/$pid/fd" 2>/dev/null | grep 'anon_inode:\[eventfd\]'
+echo "@tp"
+for root in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+  [ -d "$root/events" ] || continue
+  for e in raw_syscalls/sys_enter syscalls/sys_enter_io_uring_enter syscalls/sys_enter_futex syscalls/sys_enter_write \
+    io_uring/io_uring_submit_req io_uring/io_uring_submit_sqe io_uring/io_uring_complete; do
+    [ -d "$root/events/$e" ] && echo "$e"
+  done
+  break
+done
+echo "@paranoid $(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null)"
+` + netSnapshotBody();
+
+/** Network counters as the target's network namespace sees them. $1 = PID. */
+export const NET_SNAPSHOT =
+  String.raw`
+pid=$1
+` +
+  netSnapshotBody() +
+  String.raw`
+if command -v ss >/dev/null 2>&1; then echo "@ss"; ss -s 2>/dev/null; fi
+echo "@end"
+`;
+
+function netSnapshotBody(): string {
+  return String.raw`
+echo "@net"
+for f in snmp netstat; do
+  echo "@$f"
+  cat "/proc/$pid/net/$f" 2>/dev/null || cat "/proc/net/$f" 2>/dev/null
+done
+echo "@softirqs"
+cat /proc/softirqs 2>/dev/null
+echo "@nic"
+grep '' /dev/null /sys/class/net/*/statistics/rx_dropped /sys/class/net/*/statistics/tx_dropped 2>/dev/null
+echo "@net-end"
+`;
+}
+
+/**
+ * Folds `perf script` output on the target into unique stacks with counts, with a dictionary of frames
+ * and headers, so only aggregates travel (a few % of the raw text). Input: `perf script -F
+ * comm,pid,tid,time,event,ip,sym,dso`. Output, in this order:
+ *   @h ID TEXT       a header: the command name and the event, tab-separated (pid/tid and time removed)
+ *   @f ID TEXT       a frame: `symbol (dso)` with the address removed
+ *   @s COUNT HID FID FID …   a unique stack (leaf first, as perf prints it) and how many samples had it
+ *   @total SAMPLES UNPARSED
+ * Frames and headers are printed the first time they are seen, so they always precede their use.
+ */
+export const FOLD_AWK = String.raw`
+function flush() {
+  if (!inev) return
+  inev = 0
+  key = hid stack
+  if (key in count) count[key]++
+  else { count[key] = 1; order[++n] = key }
+  total++
+}
+/^[ \t]/ {
+  if (!inev) next
+  k = $0
+  sub(/^[ \t]*[0-9a-fA-F]+ /, "", k)
+  if (!(k in fid)) { fid[k] = ++nf; print "@f " nf " " k }
+  stack = stack " " fid[k]
+  next
+}
+/^$/ { flush(); next }
+/^#/ { next }
+{
+  flush()
+  h = $0
+  if (!sub(/ +[0-9]+\/[0-9]+ +[0-9]+\.[0-9]+: +/, "\t", h)) { bad++; next }
+  if (!(h in hidx)) { hidx[h] = ++nh; print "@h " nh " " h }
+  inev = 1
+  hid = hidx[h]
+  stack = ""
+}
+END {
+  flush()
+  for (i = 1; i <= n; i++) { k = order[i]; print "@s " count[k] " " k }
+  print "@total " total + 0 " " bad + 0
+}
+`;
+
+/**
+ * Post-processing next to perf.data. `perf report` (hotspots) runs in the background while `perf script`
+ * streams into FOLD_AWK, so the two overlap; then the report follows on stdout.
+ *   $1 work dir (holds perf.data)   $2 FOLD_AWK   $3 report mode: "children" | "self"
+ *   "$@" after those: the perf command prefix (e.g. `perf --buildid-dir DIR`)
+ * Output: the fold sections, `@script-exit N`, `@report-exit N`, `@report` + the report, `@report-err`,
+ * `@script-err` (tails of stderr).
+ */
+export const POSTPROCESS_SCRIPT = String.raw`
+dir=$1; fold=$2; mode=$3
+shift 3
+cd "$dir" || exit 3
+if [ "$mode" = children ]; then order=--children; else order=--no-children; fi
+"$@" report -i perf.data --stdio "$order" -g none --sort dso,sym --percent-limit 0.05 --no-inline >report.txt 2>report.err &
+rp=$!
+{ "$@" script -i perf.data -F comm,pid,tid,time,event,ip,sym,dso --no-inline 2>script.err; echo "$?" >script.rc; } | awk "$fold"
+echo "@script-exit $(cat script.rc 2>/dev/null)"
+wait "$rp"
+echo "@report-exit $?"
+echo "@report"
+cat report.txt
+echo "@report-err"
+tail -c 2000 report.err
+echo "@script-err"
+tail -c 2000 script.err
+echo "@end"
+`;

@@ -11,7 +11,19 @@ export function formatArgv(argv: readonly string[]): string {
   return argv.map(shellQuote).join(' ');
 }
 
-export function formatCommandEntry(entry: CommandLogEntry): string {
+/** Like formatArgv, but an inline script (e.g. the `sh -c` body) is shortened to its size and first line. */
+export function formatArgvShort(argv: readonly string[], max = 160): string {
+  return argv
+    .map((arg) => {
+      if (arg.length <= max && !arg.includes('\n')) return shellQuote(arg);
+      const lines = arg.split('\n');
+      const first = lines.find((l) => l.trim() !== '')?.trim() ?? '';
+      return `<script: ${lines.length} lines, ${arg.length} chars: ${JSON.stringify(first.slice(0, 60))}…>`;
+    })
+    .join(' ');
+}
+
+export function formatCommandEntry(entry: CommandLogEntry, full = true): string {
   const outcome = entry.cancelled
     ? 'cancelled'
     : entry.timedOut
@@ -19,5 +31,6 @@ export function formatCommandEntry(entry: CommandLogEntry): string {
       : entry.signal
         ? `killed by ${entry.signal}`
         : `exit ${entry.exitCode ?? '?'}`;
-  return `[${entry.host}] $ ${formatArgv(entry.argv)} → ${outcome} in ${Math.round(entry.durationMs)} ms`;
+  const argv = full ? formatArgv(entry.argv) : formatArgvShort(entry.argv);
+  return `[${entry.host}] $ ${argv} → ${outcome} in ${Math.round(entry.durationMs)} ms`;
 }

@@ -29,9 +29,11 @@ export class Log implements vscode.Disposable {
   /** Log every command the host runs until the returned disposable is disposed. */
   attachHost(host: Host): vscode.Disposable {
     const off = host.onCommand((entry: CommandLogEntry) => {
-      const line = formatCommandEntry(entry);
+      // Inline scripts are long: the info line shows their size and first line, the debug level all of it.
+      const line = formatCommandEntry(entry, false);
       if (entry.exitCode === 0 || entry.cancelled) this.channel.info(line);
       else this.channel.warn(line);
+      if (this.channel.logLevel <= vscode.LogLevel.Debug) this.channel.debug(formatCommandEntry(entry, true));
     });
     return new vscode.Disposable(off);
   }

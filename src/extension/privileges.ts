@@ -127,6 +127,7 @@ export async function decidePrivileges(
       prompt: 'Used once for perf and strace (given to sudo on standard input only; never stored or logged).',
       password: true,
       ignoreFocusOut: true,
+      validateInput: (v) => (/[\n\r\0]/.test(v) ? 'The password cannot contain line breaks' : null),
     });
     if (password === undefined || signal.aborted) return null;
     // Check it before the session: `sudo -S -k` reads the password from stdin; `-p ''` keeps the prompt out of stderr.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatArgv, formatCommandEntry, shellQuote } from '../../../src/extension/log-format';
+import { formatArgv, formatArgvShort, formatCommandEntry, shellQuote } from '../../../src/extension/log-format';
 
 test('argv is shown quoted so it can be pasted back into a shell', () => {
   assert.equal(shellQuote('perf'), 'perf');
@@ -31,4 +31,24 @@ test('a log line has host, argv, outcome and duration', () => {
     formatCommandEntry({ ...base, exitCode: null, durationMs: 5, signal: 'SIGKILL' }),
     '[local (box)] $ pidstat -p 42 → killed by SIGKILL in 5 ms',
   );
+});
+
+test('inline scripts are shortened in the info line, with their size and first line', () => {
+  const script = '\ncd /proc || exit 1\necho "@self $$"\n';
+  assert.equal(
+    formatArgvShort(['sh', '-c', script, 'perf-lens-ps', '0.300']),
+    'sh -c <script: 4 lines, 36 chars: "cd /proc || exit 1"…> perf-lens-ps 0.300',
+  );
+  assert.equal(formatArgvShort(['perf', 'record', '-p', '42']), 'perf record -p 42');
+  const entry = {
+    host: 'h',
+    argv: ['sh', '-c', script],
+    exitCode: 0,
+    signal: null,
+    durationMs: 1,
+    timedOut: false,
+    cancelled: false,
+  };
+  assert.match(formatCommandEntry(entry, false), /<script: 4 lines/);
+  assert.match(formatCommandEntry(entry, true), /cd \/proc/);
 });

@@ -58,6 +58,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const processView = new ProcessView(hosts, config, log);
   subs.push(hosts, client, panel, statusBar, sessions, history, sessionsView, processView);
   subs.push(history.onDidChange(() => sessionsView.refresh()));
+  // After a window reload VS Code restores the panel: show the last saved profile in it.
+  subs.push(
+    vscode.window.registerWebviewPanelSerializer(ReportPanel.viewType, {
+      deserializeWebviewPanel: async (restored) => {
+        const [last] = await history.list();
+        const profile = last ? await history.load(last.id).catch(() => null) : null;
+        panel.restore(restored, profile);
+      },
+    }),
+  );
 
   subs.push(
     ...registerCommands({

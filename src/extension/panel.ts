@@ -43,7 +43,6 @@ export class ReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | null = null;
   private ready = false;
   private content: Content = { kind: 'empty' };
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -153,19 +152,46 @@ export class ReportPanel implements vscode.Disposable {
     panel.reveal(undefined, true);
   }
 
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      enableFindWidget: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+      ],
+    };
+  }
+
   private ensurePanel(title: string): vscode.WebviewPanel {
     if (this.panel) return this.panel;
-    const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     const panel = vscode.window.createWebviewPanel(
       ReportPanel.viewType,
       title,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
-      {
-        enableScripts: true,
-        enableFindWidget: true,
-        localResourceRoots: [webviewRoot, vscode.Uri.joinPath(this.extensionUri, 'media')],
-      },
+      this.webviewOptions(),
     );
+    this.attach(panel);
+    return panel;
+  }
+
+  /**
+   * A panel VS Code restored after a window reload: show `profile` in it (the last saved one), or close it
+   * when there is none.
+   */
+  restore(panel: vscode.WebviewPanel, profile: Profile | null): void {
+    if (!profile || this.panel) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.content = { kind: 'profile', profile, finding: null };
+    this.attach(panel);
+    panel.title = this.title();
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'perf-lens.svg');
     this.panel = panel;
     this.ready = false;
@@ -179,14 +205,16 @@ export class ReportPanel implements vscode.Disposable {
       ),
       mode: 'vscode',
     });
-    this.disposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+    const listeners = [webview.onDidReceiveMessage((raw: unknown) => this.receive(raw))];
+    listeners.push(
       panel.onDidDispose(() => {
-        this.panel = null;
-        this.ready = false;
+        for (const l of listeners) l.dispose();
+        if (this.panel === panel) {
+          this.panel = null;
+          this.ready = false;
+        }
       }),
     );
-    return panel;
   }
 
   private receive(raw: unknown): void {
@@ -251,6 +279,5 @@ export class ReportPanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -44,8 +44,10 @@ export function parseFixArgs(args: unknown[]): FixRequest | null {
   return null;
 }
 
-/** `perfLens.showFinding` takes a finding id (or the same object as applyFix). */
+/** `perfLens.showFinding` takes a finding id, or an object with `findingId` (the lenses pass `{findingId, symbol}`). */
 export function parseFindingArg(args: unknown[]): string | null {
-  if (typeof args[0] === 'string') return ID_RE.test(args[0]) ? args[0] : null;
-  return parseFixArgs(args)?.findingId ?? null;
+  const a = args[0];
+  const id =
+    typeof a === 'string' ? a : typeof a === 'object' && a !== null ? (a as { findingId?: unknown }).findingId : null;
+  return typeof id === 'string' && ID_RE.test(id) ? id : null;
 }

@@ -41,6 +41,11 @@ test('malformed or hostile arguments are refused', () => {
 test('showFinding takes an id or the applyFix object', () => {
   assert.equal(parseFindingArg(['eventfd-wakeup-storm']), 'eventfd-wakeup-storm');
   assert.equal(parseFindingArg([{ findingId: 'tcp-retransmits', fixId: 'tune-tcp-buffers' }]), 'tcp-retransmits');
+  assert.equal(
+    parseFindingArg([{ findingId: 'eventfd-wakeup-storm', symbol: 'IoUringExecutor::wakeThread' }]),
+    'eventfd-wakeup-storm',
+  );
+  assert.equal(parseFindingArg([{ findingId: 42 }]), null);
   assert.equal(parseFindingArg(['<img src=x>']), null);
   assert.equal(parseFindingArg([]), null);
 });

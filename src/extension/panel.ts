@@ -5,6 +5,7 @@
  * replays the state, so `retainContextWhenHidden` is not needed.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile';
 import type { Comparison } from '../core/analyze/compare-types';
@@ -200,9 +201,10 @@ export class ReportPanel implements vscode.Disposable {
       nonce: randomBytes(18).toString('base64'),
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'main.js')).toString(),
-      styleUris: ['main.css', 'codicon.css', 'uPlot.min.css'].map((f) =>
-        webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, f)).toString(),
-      ),
+      styleUris: ['main.css', 'codicon.css', 'uPlot.min.css']
+        .map((f) => vscode.Uri.joinPath(webviewRoot, f))
+        .filter((uri) => existsSync(uri.fsPath))
+        .map((uri) => webview.asWebviewUri(uri).toString()),
       mode: 'vscode',
     });
     const listeners = [webview.onDidReceiveMessage((raw: unknown) => this.receive(raw))];

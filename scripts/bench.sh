@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-node esbuild.mjs
+# A bundle that fails to build is reported by the benchmarks that need it; the others still run.
+node esbuild.mjs >/dev/null || echo "bench: npm run build failed for some bundles (see above); continuing" >&2
 make -s -C examples/tcp-demo
 exec node_modules/.bin/tsx bench/run.ts "$@"

@@ -5,6 +5,7 @@
 import type { Host } from '../host/types';
 import type { Capabilities, DataQualityNote, FoldedStack, Finding, Hotspot, Profile, Verdict } from '../profile';
 import type { SessionOptions } from './types';
+import { StackCollapser } from '../collect/stackcollapse';
 
 export interface ProbeOutcome {
   capabilities: Capabilities;
@@ -112,24 +113,16 @@ export function parseHotspots(report: string): { hotspots: Hotspot[]; sampleCoun
   return { hotspots, sampleCount };
 }
 
-/** stackcollapse-perf semantics (default options) over perf-script-shaped text with period weights. */
+/**
+ * Folds perf-script-shaped text (one event per unique stack, its period = its sample count) with the
+ * collectors' stackcollapse-perf port (default options: comm as the root frame), so the counts are
+ * exactly those of folding the full `perf script` output.
+ */
 export function foldStacks(events: Iterable<string>): FoldedStack[] {
-  const out = new Map<string, number>();
-  for (const ev of events) {
-    const lines = ev.split('\n').filter((l) => l !== '');
-    const head = /^(.*) \d+\/\d+ [\d.]+: (\d+) (\S+):\s*$/.exec(lines[0]);
-    if (!head) continue;
-    const frames = lines.slice(1).map((l) => {
-      const m = /^\s*\w+\s*(.+) \((\S*)\)$/.exec(l);
-      if (!m) return '[unknown]';
-      let f = m[1].replace(/\+0x[\da-f]+$/, '');
-      if (f === '[unknown]') f = m[2] !== '[unknown]' ? `[${m[2].replace(/.*\//, '')}]` : '[unknown]';
-      return f.replace(/;/g, ':');
-    });
-    const stack = [head[1].replace(/ /g, '_'), ...frames.reverse()].join(';');
-    out.set(stack, (out.get(stack) ?? 0) + Number(head[2]));
-  }
-  return [...out].map(([stack, count]) => ({ stack, count }));
+  const c = new StackCollapser({ maxStacks: 1_000_000 });
+  for (const ev of events) c.push(ev);
+  c.end();
+  return [...c.stacks()].map(([stack, count]) => ({ stack, count }));
 }
 
 export function analyzeProfile(p: Profile): { verdict: Verdict; findings: Finding[] } {

@@ -200,6 +200,7 @@ class Session {
   }
 
   private onLive(u: LiveUpdate): void {
+    if (this.ctl.signal.aborted) return; // a reading already in the pipe when the session was stopped
     const b = u.breakdown;
     const sample = { t: u.t, process: b.process, system: b.system };
     this.g.timeline.push(sample);

@@ -85,9 +85,13 @@ export function straceArgv(plan: RecordPlan): string[] {
   ];
 }
 
+/** Runs perf record under a shell that first prints perf's PID, so the recording can be ended gracefully. */
+const PID_THEN_EXEC = 'echo "@pid $$"; exec "$@"';
+
 /**
- * Runs the recording. `stopCounting` ends perf stat and strace early (the target exited: perf record
- * ends by itself then); `signal` (cancel) kills everything.
+ * Runs the recording. `stopCounting` ends it early and gracefully (the target exited): perf record gets
+ * SIGINT, so it writes a complete perf.data of what it sampled; perf stat and strace are stopped (their
+ * counts streamed already). `cancel` kills everything.
  */
 export async function record(
   host: Host,
@@ -103,18 +107,47 @@ export async function record(
   };
   const stat = plan.perf && (plan.statEvents.length > 0 || plan.eventfdFilter) ? new StatStream() : null;
   let perfRecordError: string | null = null;
+  let perfPid: number | null = null;
+  let perfEnded = false;
+
+  const stopPerf = async () => {
+    if (perfEnded || signals.cancel.aborted) return;
+    // Wait briefly for the PID line if perf is only just starting.
+    for (let i = 0; i < 50 && perfPid === null && !perfEnded; i++) await delay(100);
+    if (perfPid === null || perfEnded) return;
+    await run(['kill', '-INT', String(perfPid)], signals.cancel, { timeoutMs: 10_000 }).catch(() => undefined);
+  };
+  const onStop = () => void stopPerf();
+  signals.stopCounting.addEventListener('abort', onStop, { once: true });
+
   const tasks: [Promise<RunResult | null>, Promise<RunResult | null>, Promise<RunResult | null>] = [
     plan.perf
-      ? run(perfRecordArgv(plan), signals.cancel, { maxOutputBytes: 1 << 20 }).catch((e: unknown) => {
-          perfRecordError = e instanceof Error ? e.message : String(e);
-          return null;
+      ? run(['sh', '-c', PID_THEN_EXEC, 'perf-lens-record', ...perfRecordArgv(plan)], signals.cancel, {
+          maxOutputBytes: 1 << 20,
+          onStdoutLine: (line) => {
+            const m = /^@pid (\d+)$/.exec(line);
+            if (m) perfPid = Number(m[1]);
+          },
         })
+          .catch((e: unknown) => {
+            perfRecordError = e instanceof Error ? e.message : String(e);
+            return null;
+          })
+          .finally(() => {
+            perfEnded = true;
+          })
       : Promise.resolve(null),
     stat
       ? run(perfStatArgv(plan), both, { keepStdout: false, onStdoutLine: (l) => stat.push(l) }).catch(() => null)
       : Promise.resolve(null),
     plan.strace ? run(straceArgv(plan), both, { maxOutputBytes: 1 << 20 }).catch(() => null) : Promise.resolve(null),
   ];
+  if (signals.stopCounting.aborted) onStop();
   const [perfRecord, statResult, straceResult] = await Promise.all(tasks);
+  signals.stopCounting.removeEventListener('abort', onStop);
   return { perfRecord, perfRecordError, stat, statResult, straceResult, startedAtMs, endedAtMs: performance.now() };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

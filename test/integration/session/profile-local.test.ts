@@ -1,0 +1,174 @@
+/**
+ * Profiling sessions on this machine: the demo server under wrk load, a complete session, cancels at several
+ * phases, the target exiting mid-recording, and refusals — each time nothing may be left running or on disk.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LocalHost } from '../../../src/core/host/local-host';
+import { UserError } from '../../../src/core/errors';
+import { listProcesses, resolveTerminalProcesses } from '../../../src/core/session/profile';
+import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../../helpers/demo-server';
+import { assertNothingLeft, isolateTempDir, leftoverTempDirs } from '../../helpers/processes';
+import { assertDemoProfile, runProfile, SESSION_TREE } from './session-helpers';
+
+const tmp = isolateTempDir();
+let demo: DemoServer;
+let load: LoadRun;
+const T = { timeout: 90_000 };
+
+before(async () => {
+  demo = await startDemoServer({ threads: 2 });
+  load = startLoad(demo.port, { seconds: 60, connections: 50 });
+});
+after(async () => {
+  await load?.stop();
+  await demo?.stop();
+  tmp.restore();
+});
+
+async function withHost<T>(fn: (h: LocalHost) => Promise<T>): Promise<T> {
+  const h = new LocalHost();
+  try {
+    return await fn(h);
+  } finally {
+    await h.dispose();
+    await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
+  }
+}
+
+test('profiles the loaded demo server by port: threads, hot path, eventfd writes, live data', T, () =>
+  withHost(async (host) => {
+    const r = await runProfile(host, { kind: 'port', port: demo.port }, { durationSeconds: 2 });
+    assertDemoProfile(r, demo.pid);
+    assert.deepEqual(r.profile.target.listeningPorts, [demo.port]);
+    assert.equal(r.profile.target.transport, 'local');
+    process.stderr.write(`# local: first live event after ${r.firstLiveMs} ms\n`);
+    assert.deepEqual(leftoverTempDirs(tmp.dir), [], 'perf.data and its temp dir are gone');
+  }),
+);
+
+test('cancel before anything ran returns an empty partial profile at once', T, () =>
+  withHost(async (host) => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runProfile(host, { kind: 'pid', pid: demo.pid }, { durationSeconds: 2 }, { controller });
+    assert.equal(r.profile.partial, true);
+    assert.match(r.profile.partialReason ?? '', /^cancelled during resolve/);
+    assert.equal(r.events.at(-1)?.type, 'done');
+  }),
+);
+
+test('cancel during recording keeps the live data gathered so far', T, () =>
+  withHost(async (host) => {
+    const r = await runProfile(
+      host,
+      { kind: 'pid', pid: demo.pid },
+      { durationSeconds: 20 },
+      {
+        onEvent: (e, c) => {
+          if (e.type === 'progress' && e.phase === 'record' && e.message.startsWith('Recording 2/')) c.abort();
+        },
+      },
+    );
+    const p = r.profile;
+    assert.equal(p.partial, true);
+    assert.match(p.partialReason ?? '', /^cancelled during record/);
+    assert.ok(p.timeline.length >= 2, `timeline kept: ${p.timeline.length}`);
+    assert.ok(
+      p.threads.some((t) => t.name.startsWith('tcp_demo-w')),
+      'thread breakdown kept',
+    );
+    assert.equal(p.hotspots.length, 0, 'no post-processing after a cancel');
+  }),
+);
+
+test('cancel during post-processing stops perf report and perf script on the target', T, () =>
+  withHost(async (host) => {
+    const r = await runProfile(
+      host,
+      { kind: 'pid', pid: demo.pid },
+      { durationSeconds: 2 },
+      {
+        onEvent: (e, c) => {
+          if (e.type === 'progress' && e.phase === 'postprocess' && e.fraction < 0.9) c.abort();
+        },
+      },
+    );
+    assert.equal(r.profile.partial, true);
+    assert.match(r.profile.partialReason ?? '', /^cancelled during postprocess/);
+    assert.ok(r.profile.eventfd && (r.profile.eventfd.writesPerSecond ?? 0) > 0, 'in-kernel counts kept');
+  }),
+);
+
+test('the target exiting mid-recording ends the session with what was recorded', T, async () => {
+  const victim = await startDemoServer({ threads: 2 });
+  const victimLoad = startLoad(victim.port, { seconds: 30, connections: 20 });
+  try {
+    await withHost(async (host) => {
+      const t0 = performance.now();
+      const r = await runProfile(
+        host,
+        { kind: 'pid', pid: victim.pid },
+        { durationSeconds: 20 },
+        {
+          onEvent: (e) => {
+            if (e.type === 'progress' && e.phase === 'record' && e.message.startsWith('Recording 1/'))
+              void victim.stop();
+          },
+        },
+      );
+      const p = r.profile;
+      assert.equal(p.partial, true);
+      assert.match(p.partialReason ?? '', /target process exited during record/);
+      assert.ok(performance.now() - t0 < 18_000, 'did not wait for the whole 20 s window');
+      assert.ok(r.events.some((e) => e.type === 'warning' && /exited/.test(e.message)));
+      assert.ok(p.durationSeconds !== null && p.durationSeconds < 10, `recorded ${p.durationSeconds} s`);
+      assert.ok(p.hotspots.length > 0, 'what perf recorded before the exit was post-processed');
+    });
+  } finally {
+    await victimLoad.stop();
+    await victim.stop();
+  }
+});
+
+test('no match and several matches are refused with a clear UserError, nothing left behind', T, () =>
+  withHost(async (host) => {
+    await assert.rejects(
+      runProfile(host, { kind: 'port', port: 1 }, { durationSeconds: 2 }),
+      (e: unknown) => e instanceof UserError && /no process matches listening port 1/.test(e.message),
+    );
+    const second = await startDemoServer({ threads: 1 });
+    try {
+      await assert.rejects(
+        runProfile(host, { kind: 'exe', path: demoExe() }, { durationSeconds: 2 }),
+        (e: unknown) =>
+          e instanceof UserError &&
+          /processes match executable/.test(e.message) &&
+          e.message.includes(String(demo.pid)) &&
+          e.message.includes(String(second.pid)),
+      );
+    } finally {
+      await second.stop();
+    }
+  }),
+);
+
+test('listProcesses and resolveTerminalProcesses see the demo with its port and threads', T, () =>
+  withHost(async (host) => {
+    const list = await listProcesses(host);
+    const d = list.find((p) => p.pid === demo.pid);
+    assert.ok(d, 'demo listed');
+    assert.deepEqual(d.ports, [demo.port]);
+    assert.equal(d.threads, 3);
+    assert.ok(d.cpu !== null && d.cpu > 0, `loaded demo has %CPU: ${d.cpu}`);
+    const underTest = await resolveTerminalProcesses(host, process.pid);
+    assert.ok(
+      underTest.some((p) => p.pid === demo.pid),
+      'the demo is a child of this test process',
+    );
+  }),
+);
+
+function demoExe(): string {
+  return new URL('../../../examples/tcp-demo/build/tcp_demo', import.meta.url).pathname;
+}

@@ -67,7 +67,17 @@ export interface Host {
   onCommand(listener: (entry: CommandLogEntry) => void): () => void;
 }
 
-export type HostErrorCode = 'ENOENT' | 'EACCES' | 'SSH' | 'INVALID' | 'TIMEOUT' | 'CANCELLED' | 'EXITED' | 'UNKNOWN';
+export type HostErrorCode =
+  | 'ENOENT'
+  | 'EACCES'
+  | 'SSH'
+  | 'INVALID'
+  | 'TIMEOUT'
+  | 'CANCELLED'
+  | 'EXITED'
+  /** readFile: the file is larger than maxBytes. */
+  | 'TOO_LARGE'
+  | 'UNKNOWN';
 
 export class HostError extends Error {
   constructor(

@@ -6,7 +6,7 @@
  * arguments, 130 when interrupted.
  */
 import { mkdtempSync, rmSync, writeFileSync, existsSync, statfsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchContext } from './lib/context';
@@ -112,6 +112,7 @@ async function main(): Promise<number> {
         log: (m) => process.stderr.write(`[${b.id}] ${m}\n`),
       };
       const s0 = performance.now();
+      const loadBefore = loadavg()[0];
       ctx.log('start');
       try {
         await b.run(ctx, section);
@@ -124,6 +125,11 @@ async function main(): Promise<number> {
         rmSync(tmp, { recursive: true, force: true });
       }
       section.seconds = (performance.now() - s0) / 1000;
+      // Other work on the machine slows whatever is measured: say how busy it was.
+      section.notes.push(
+        `1-minute load average before / after this benchmark: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)} ` +
+          `(${machine.cores} cores).`,
+      );
       ctx.log(`done in ${section.seconds.toFixed(0)} s`);
     }
   } finally {

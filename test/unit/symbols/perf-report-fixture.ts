@@ -30,11 +30,15 @@ export function readChildrenReport(path: string): Hotspot[] {
 /** `perf report --no-children --sort symbol,srcline --full-source-path -g none`: Overhead, [.] Symbol, file:line. */
 export function readSrclineReport(path: string): Hotspot[] {
   return rows(readFileSync(path, 'utf8')).map((line) => {
-    const m = /^\s+([\d.]+)%\s+\[(.)\]\s+(.*?)\s{2,}(\S+?):(\d+)\s+-\s+-\s*$/.exec(line);
+    const m = /^\s+([\d.]+)%\s+\[(.)\]\s+(.*?)\s{2,}(\S+)\s+-\s+-\s*$/.exec(line);
     if (!m) throw new Error(`unexpected perf report line: ${JSON.stringify(line)}`);
     const h = hotspot(m[3], '', m[2] === 'k', Number(m[1]), null);
-    h.file = m[4];
-    h.line = Number(m[5]);
+    // `file:line` from debug info; `symbol+0x..` or `file:0` when perf had none.
+    const src = /^(.*):(\d+)$/.exec(m[4]);
+    if (src && Number(src[2]) > 0) {
+      h.file = src[1];
+      h.line = Number(src[2]);
+    }
     return h;
   });
 }

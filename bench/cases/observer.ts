@@ -2,11 +2,13 @@
  * 4. Observer overhead: the demo server's requests/s under wrk with nothing attached and with each observer,
  * interleaved (A B C D E, A B C D E, …), medians, ratios to the nothing-attached runs of the same run.
  */
-import { readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDemoServer, startLoad } from '../../test/helpers/demo-server';
-import { LocalHost } from '../../src/core/host/local-host';
-import { LiveSampler } from '../../src/core/live/sampler';
+import { LocalHost } from '../../src/core/host';
+import { choosePrivilege } from '../../src/core/session/privilege';
+import { profile } from '../../src/core/session/profile';
+import { PERF_DATA, perfRecordArgv, perfStatArgv, type RecordPlan } from '../../src/core/session/record';
 import type { Benchmark } from '../lib/context';
 import { background, sleep, type Background } from '../lib/exec';
 import { fmt, stat } from '../lib/stats';
@@ -23,6 +25,40 @@ interface Observer {
   name: string;
   target?: { text: string; min: number };
   attach(pid: number, seconds: number, tmp: string): Promise<Attached>;
+}
+
+/** The tracepoints the session counts (src/core/session/profile.ts prepare()). */
+const STAT_EVENTS = [
+  'raw_syscalls:sys_enter',
+  'syscalls:sys_enter_io_uring_enter',
+  'syscalls:sys_enter_futex',
+  'io_uring:io_uring_submit_req',
+  'io_uring:io_uring_complete',
+];
+
+function tracepointExists(event: string): boolean {
+  const path = event.replace(':', '/');
+  return ['/sys/kernel/tracing/events', '/sys/kernel/debug/tracing/events'].some((root) =>
+    existsSync(`${root}/${path}`),
+  );
+}
+
+/** A recording plan as the session makes it, with the observer's own window and temp folder. */
+function plan(pid: number, seconds: number, dir: string): RecordPlan {
+  return {
+    pid,
+    dir,
+    // The observer is stopped by SIGINT right after wrk ends; the `sleep` is only an upper bound.
+    seconds: seconds + 30,
+    perf: 'perf',
+    frequency: 999,
+    callGraph: 'fp',
+    maxMiB: 256,
+    statEvents: [],
+    eventfdFilter: null,
+    strace: null,
+    privilege: choosePrivilege(process.getuid?.() ?? null, 'none', { sudo: 'never' }),
+  };
 }
 
 /** The eventfd descriptors of a process (what the session's eventfd-write counter filters on). */
@@ -51,38 +87,46 @@ const OBSERVERS: Observer[] = [
   { id: 'none', name: 'nothing attached', attach: () => Promise.resolve({ stop: () => Promise.resolve('') }) },
   {
     id: 'live',
-    name: 'Perf Lens live monitor (1 s /proc sampler)',
+    name: 'Perf Lens live monitor',
     target: { text: `≥ ${LIVE_TARGET * 100}% of requests/s with nothing attached`, min: LIVE_TARGET },
-    async attach(pid, seconds) {
+    async attach(pid) {
+      // The session in live-only mode: what runs while the panel shows the live breakdown.
       const host = new LocalHost();
+      const controller = new AbortController();
       let updates = 0;
-      const sampler = new LiveSampler(host, pid, {
-        maxSeconds: seconds + 30,
-        intervalMs: 1000,
-        onUpdate: () => updates++,
-      });
+      let resolveFirst!: () => void;
+      const first = new Promise<void>((r) => (resolveFirst = r));
+      const session = profile(
+        host,
+        { kind: 'pid', pid },
+        { liveOnly: true },
+        (e) => {
+          if (e.type === 'live' && ++updates === 1) resolveFirst();
+        },
+        controller.signal,
+      );
+      await Promise.race([first, session]);
       return {
         async stop() {
-          const end = await sampler.stop();
+          controller.abort();
+          await session;
           await host.dispose();
-          if (end.reason === 'failed') throw new Error(`live sampler failed: ${end.message}`);
-          return `${updates} breakdowns`;
+          return `${updates} live breakdowns`;
         },
       };
     },
   },
   {
     id: 'record',
-    name: '`perf record -F 999 -g`',
+    name: '`perf record -F 999 -g` (the session’s argv)',
     target: { text: `≥ ${RECORD_TARGET * 100}% of requests/s with nothing attached`, min: RECORD_TARGET },
-    async attach(pid, _seconds, tmp) {
-      const data = join(tmp, 'observer.perf.data');
-      const p = background(['perf', 'record', '-F', '999', '-g', '-p', String(pid), '-o', data]);
+    async attach(pid, seconds, tmp) {
+      const p = background(perfRecordArgv(plan(pid, seconds, tmp)));
       await sleep(300);
       return {
         stop: async () => {
           const r = await stopTool(p, 'perf record', (out) => /\((\d+) samples\)/.exec(out)?.[1] ?? '?');
-          rmSync(data, { force: true });
+          rmSync(join(tmp, PERF_DATA), { force: true });
           return `${r} samples`;
         },
       };
@@ -90,36 +134,26 @@ const OBSERVERS: Observer[] = [
   },
   {
     id: 'stat',
-    name: 'in-kernel `perf stat` tracepoint counters',
-    async attach(pid) {
+    name: 'in-kernel `perf stat` tracepoint counters (the session’s argv)',
+    async attach(pid, seconds, tmp) {
       const fds = eventfds(pid);
-      const filter = fds.map((fd) => `fd == ${fd}`).join(' || ');
-      const argv = [
-        'perf',
-        'stat',
-        '-x',
-        ',',
-        '-e',
-        'raw_syscalls:sys_enter',
-        '-e',
-        'syscalls:sys_enter_io_uring_enter',
-        '-e',
-        'syscalls:sys_enter_futex',
-        '-e',
-        'io_uring:io_uring_submit_req',
-        '-e',
-        'io_uring:io_uring_complete',
-        ...(filter ? ['-e', 'syscalls:sys_enter_write', '--filter', filter] : []),
-        '-p',
-        String(pid),
-      ];
-      const p = background(argv);
+      const p = background(
+        perfStatArgv({
+          ...plan(pid, seconds, tmp),
+          statEvents: STAT_EVENTS.filter(tracepointExists),
+          eventfdFilter:
+            fds.length && tracepointExists('syscalls:sys_enter_write')
+              ? fds.map((fd) => `fd == ${fd}`).join(' || ')
+              : null,
+        }),
+      );
       await sleep(300);
       return {
         stop: () =>
           stopTool(p, 'perf stat', (out) => {
-            const m = /^(\d+),,raw_syscalls:sys_enter/m.exec(out);
-            return `${m ? Number(m[1]).toLocaleString('en-US') : '?'} syscalls counted`;
+            let total = 0;
+            for (const m of out.matchAll(/^\s*[\d.]+,(\d+),,raw_syscalls:sys_enter/gm)) total += Number(m[1]);
+            return `${total.toLocaleString('en-US')} syscalls counted`;
           }),
       };
     },
@@ -180,7 +214,10 @@ export const observerBenchmark: Benchmark = {
       `The demo server (\`tcp_demo --threads 2\`, loopback) under \`wrk -t2 -c${connections} -d${seconds}s\`; ` +
         `${rounds} round(s) of ${OBSERVERS.length} configurations in a fixed interleaved order ` +
         `(${OBSERVERS.map((o) => o.id).join(' → ')}), so drift over the run hits all of them alike. ` +
-        'Each observer attaches to the running server ~0.3 s before wrk starts and is stopped after wrk ends; ' +
+        'Each observer attaches to the running server before wrk starts (perf and strace ~0.3 s before; the live ' +
+        'monitor — `profile()` in live-only mode, as the panel runs it — once its first breakdown has arrived) and ' +
+        'is stopped after wrk ends; perf record and perf stat run with the argv the session builds ' +
+        '(`perfRecordArgv`, `perfStatArgv`: the same tracepoints and eventfd write filter); ' +
         'the ratio is the median requests/s with the observer over the median with nothing attached.',
       'Server, wrk and observer share the same 2 cores, so any CPU an observer takes is CPU the server or ' +
         'the load generator does not get: this is a pessimistic setting for overhead.',

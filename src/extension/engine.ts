@@ -2,10 +2,11 @@
  * The seam between the VS Code glue and the engine in `src/core`: every engine call the extension makes
  * goes through here, so the glue stays independent of how the engine is organised.
  */
-import type { Host } from '../core/host/types';
+import { createHost as coreCreateHost, type Host } from '../core/host';
 import { UserError } from '../core/errors';
 import type { Profile } from '../core/profile';
 import type { Comparison } from '../core/analyze/compare-types';
+import { profile as coreProfile } from '../core/session/profile';
 import type { SessionEvent, SessionOptions, TargetSpec } from '../core/session/types';
 import { listProcesses as coreListProcesses, resolveTerminalProcesses as coreTerminal } from '../core/target';
 import type { PerfLensConfig } from './config-schema';
@@ -19,8 +20,7 @@ const notYet = (what: string) =>
 
 /** The host profiling commands run on: the ssh target when one is set, otherwise this machine. */
 export function createHost(config: Pick<PerfLensConfig, 'sshTarget'>): Host {
-  void config;
-  throw notYet('Running commands on a host');
+  return coreCreateHost(config.sshTarget ? `ssh:${config.sshTarget}` : 'local');
 }
 
 export function listProcesses(host: Host, signal?: AbortSignal): Promise<ProcessEntry[]> {
@@ -38,12 +38,7 @@ export function profile(
   onEvent: (event: SessionEvent) => void,
   signal: AbortSignal,
 ): Promise<Profile> {
-  void host;
-  void target;
-  void options;
-  void onEvent;
-  void signal;
-  return Promise.reject(notYet('Profiling'));
+  return coreProfile(host, target, options, onEvent, signal);
 }
 
 /** A Profile from saved tool outputs (perf report, pidstat, strace -c … as text). */

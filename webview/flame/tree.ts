@@ -1,0 +1,242 @@
+/**
+ * Folded stacks → a call tree, built once, stored as parallel typed arrays (no object per frame) so that
+ * 100k+ frames cost a few MB and a few tens of ms. Pure: no DOM, usable from Node for tests/benchmarks.
+ *
+ * Node 0 is the root ("all samples"). Children are linked lists (firstChild/nextSibling), sorted by name
+ * like FlameGraph's flamegraph.pl so that the same frames line up between two graphs.
+ */
+import type { FoldedStack } from '../../src/core/profile';
+
+export interface FlameTree {
+  /** nameId → display name (without the `_[k]` marker). */
+  names: string[];
+  /** node → nameId. */
+  nameOf: Int32Array;
+  parent: Int32Array;
+  depth: Int32Array;
+  /** Samples in this frame and below. */
+  total: Float64Array;
+  /** Samples with this frame as the leaf. */
+  self: Float64Array;
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+  /** 1 when the frame runs in the kernel. */
+  kernel: Uint8Array;
+  /** Number of nodes (including the root). */
+  size: number;
+  maxDepth: number;
+}
+
+/** Known kernel entry points: frames below them are kernel even without a `_[k]` marker. */
+const KERNEL_ENTRY =
+  /^(entry_SYSCALL|asm_|ret_from_fork|do_syscall_|__x64_sys_|__do_sys_|irq_exit|__irq_exit|common_interrupt|sysvec_)/;
+
+/** Whether a folded frame is a kernel frame by its own name. */
+export function isKernelFrame(frame: string, kernelSymbols?: ReadonlySet<string>): boolean {
+  return (
+    frame.endsWith('_[k]') ||
+    frame.includes('[kernel.kallsyms]') ||
+    KERNEL_ENTRY.test(frame) ||
+    (kernelSymbols !== undefined && kernelSymbols.has(frame))
+  );
+}
+
+export function displayName(frame: string): string {
+  return frame.endsWith('_[k]') ? frame.slice(0, -4) : frame;
+}
+
+class Grow {
+  nameOf = new Int32Array(1024);
+  parent = new Int32Array(1024);
+  depth = new Int32Array(1024);
+  total = new Float64Array(1024);
+  self = new Float64Array(1024);
+  firstChild = new Int32Array(1024).fill(-1);
+  nextSibling = new Int32Array(1024).fill(-1);
+  kernel = new Uint8Array(1024);
+  size = 0;
+
+  add(nameId: number, parent: number, depth: number, kernel: boolean): number {
+    if (this.size === this.nameOf.length) this.grow();
+    const id = this.size++;
+    this.nameOf[id] = nameId;
+    this.parent[id] = parent;
+    this.depth[id] = depth;
+    this.kernel[id] = kernel ? 1 : 0;
+    if (parent >= 0) {
+      this.nextSibling[id] = this.firstChild[parent];
+      this.firstChild[parent] = id;
+    }
+    return id;
+  }
+
+  private grow(): void {
+    const cap = this.nameOf.length * 2;
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, fill?: number): T => {
+      const b = new (a.constructor as { new (n: number): T })(cap);
+      if (fill !== undefined) b.fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.nameOf = g(this.nameOf);
+    this.parent = g(this.parent);
+    this.depth = g(this.depth);
+    this.total = g(this.total);
+    this.self = g(this.self);
+    this.firstChild = g(this.firstChild, -1);
+    this.nextSibling = g(this.nextSibling, -1);
+    this.kernel = g(this.kernel);
+  }
+}
+
+/** Name ids stay below this so (parent, name) packs into one exact double. */
+const NAME_CAP = 2 ** 24;
+
+export function buildFlameTree(folded: readonly FoldedStack[], kernelSymbols?: ReadonlySet<string>): FlameTree {
+  const g = new Grow();
+  const names: string[] = ['all'];
+  const nameIds = new Map<string, number>([['\u0000all', 0]]);
+  const nameKernel: number[] = [0];
+  const child = new Map<number, number>();
+  g.add(0, -1, 0, false);
+  let maxDepth = 0;
+  const intern = (frame: string): number => {
+    let id = nameIds.get(frame);
+    if (id === undefined) {
+      id = names.length;
+      if (id >= NAME_CAP) throw new Error('flame graph: too many distinct frame names');
+      names.push(displayName(frame));
+      nameKernel.push(isKernelFrame(frame, kernelSymbols) ? 1 : 0);
+      nameIds.set(frame, id);
+    }
+    return id;
+  };
+  for (const { stack, count } of folded) {
+    if (!(count > 0) || !Number.isFinite(count) || stack.length === 0) continue;
+    g.total[0] += count;
+    let cur = 0;
+    let depth = 0;
+    let start = 0;
+    // Manual split: avoids an array per stack.
+    while (start <= stack.length) {
+      let end = stack.indexOf(';', start);
+      if (end < 0) end = stack.length;
+      if (end > start) {
+        const nameId = intern(stack.slice(start, end));
+        const key = cur * NAME_CAP + nameId;
+        let node = child.get(key);
+        depth++;
+        if (node === undefined) {
+          node = g.add(nameId, cur, depth, nameKernel[nameId] === 1 || (cur !== 0 && g.kernel[cur] === 1));
+          child.set(key, node);
+        }
+        g.total[node] += count;
+        cur = node;
+      }
+      start = end + 1;
+    }
+    g.self[cur] += count;
+    if (depth > maxDepth) maxDepth = depth;
+  }
+  sortChildren(g, names);
+  return {
+    names,
+    nameOf: g.nameOf.subarray(0, g.size),
+    parent: g.parent.subarray(0, g.size),
+    depth: g.depth.subarray(0, g.size),
+    total: g.total.subarray(0, g.size),
+    self: g.self.subarray(0, g.size),
+    firstChild: g.firstChild.subarray(0, g.size),
+    nextSibling: g.nextSibling.subarray(0, g.size),
+    kernel: g.kernel.subarray(0, g.size),
+    size: g.size,
+    maxDepth,
+  };
+}
+
+/** Relink each child list in name order (names ranked once, then small per-parent sorts). */
+function sortChildren(g: Grow, names: string[]): void {
+  const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : a - b));
+  const rank = new Int32Array(names.length);
+  order.forEach((id, r) => (rank[id] = r));
+  const buf: number[] = [];
+  for (let p = 0; p < g.size; p++) {
+    const first = g.firstChild[p];
+    if (first < 0 || g.nextSibling[first] < 0) continue;
+    buf.length = 0;
+    for (let c = first; c >= 0; c = g.nextSibling[c]) buf.push(c);
+    buf.sort((a, b) => rank[g.nameOf[a]] - rank[g.nameOf[b]]);
+    g.firstChild[p] = buf[0];
+    for (let i = 0; i < buf.length; i++) g.nextSibling[buf[i]] = i + 1 < buf.length ? buf[i + 1] : -1;
+  }
+}
+
+export function children(tree: FlameTree, node: number): number[] {
+  const out: number[] = [];
+  for (let c = tree.firstChild[node]; c >= 0; c = tree.nextSibling[c]) out.push(c);
+  return out;
+}
+
+/** Root-first frame names from the root's child down to `node` (the zoom path kept in view state). */
+export function pathOf(tree: FlameTree, node: number): string[] {
+  const out: string[] = [];
+  for (let n = node; n > 0; n = tree.parent[n]) out.push(tree.names[tree.nameOf[n]]);
+  return out.reverse();
+}
+
+/** The node at a saved path, or the deepest node that still matches (0 = root). */
+export function nodeAtPath(tree: FlameTree, path: readonly string[]): number {
+  let cur = 0;
+  for (const name of path) {
+    let next = -1;
+    for (let c = tree.firstChild[cur]; c >= 0; c = tree.nextSibling[c]) {
+      if (tree.names[tree.nameOf[c]] === name) {
+        next = c;
+        break;
+      }
+    }
+    if (next < 0) break;
+    cur = next;
+  }
+  return cur;
+}
+
+/**
+ * Name ids matching a search: case-insensitive substring, or a regular expression written `/…/`.
+ * Returns null for an empty query; an invalid expression matches nothing.
+ */
+export function matchNames(tree: FlameTree, query: string): Uint8Array | null {
+  const q = query.trim();
+  if (q === '') return null;
+  let test: (name: string) => boolean;
+  const re = /^\/(.+)\/([a-z]*)$/.exec(q);
+  if (re) {
+    try {
+      const rx = new RegExp(re[1], re[2].includes('i') ? 'i' : '');
+      test = (name) => rx.test(name);
+    } catch {
+      test = () => false;
+    }
+  } else {
+    const lower = q.toLowerCase();
+    test = (name) => name.toLowerCase().includes(lower);
+  }
+  const out = new Uint8Array(tree.names.length);
+  for (let i = 1; i < tree.names.length; i++) if (test(tree.names[i])) out[i] = 1;
+  return out;
+}
+
+/** Samples under matching frames, counted once per stack (a match below a match is not added again). */
+export function matchedTotal(tree: FlameTree, matches: Uint8Array, root = 0): number {
+  let sum = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n !== root && matches[tree.nameOf[n]] === 1) {
+      sum += tree.total[n];
+      continue;
+    }
+    for (let c = tree.firstChild[n]; c >= 0; c = tree.nextSibling[c]) stack.push(c);
+  }
+  return sum;
+}

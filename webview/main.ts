@@ -1,0 +1,63 @@
+/**
+ * Browser entry point of the Perf Lens panel (VS Code webview and the HTML report). It never imports
+ * `vscode` or Node built-ins; data arrives by postMessage (VS Code) or from a <template> in the page
+ * (report), is validated, and is rendered as text.
+ */
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import './styles.css';
+import { App } from './app';
+import { createHost } from './host';
+import { sanitizeComparison, sanitizeFixes, sanitizeProfile } from './validate';
+
+/** The report's data: JSON, HTML-escaped, as the text of <template id="perf-lens-data">. */
+function readReportData(app: App): void {
+  const el = document.getElementById('perf-lens-data');
+  const text = el instanceof HTMLTemplateElement ? el.content.textContent : el?.textContent;
+  if (!text) {
+    app.handle({ type: 'error', message: 'This report contains no profile data.' });
+    return;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    app.handle({
+      type: 'error',
+      message: `The report's data is not valid JSON (${e instanceof Error ? e.message : String(e)}).`,
+    });
+    return;
+  }
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  app.setFixInfo(sanitizeFixes(d.fixes));
+  if (d.kind === 'compare') {
+    const before = sanitizeProfile(d.before);
+    const after = sanitizeProfile(d.after);
+    const c = sanitizeComparison(d.comparison);
+    if (before && after && c) return app.setCompare(before, after, c);
+  } else {
+    const p = sanitizeProfile(d.profile);
+    if (p) return app.setProfile(p);
+  }
+  app.handle({ type: 'error', message: 'The report data is not a perf-lens/profile@1 document.' });
+}
+
+function start(): void {
+  const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+  const wanted = document.body.dataset.mode === 'report' ? 'report' : 'vscode';
+  const host = createHost(wanted);
+  const app = new App(root, host);
+  (window as unknown as { perfLens: App }).perfLens = app;
+  if (host.mode === 'vscode') {
+    window.addEventListener('message', (e: MessageEvent) => app.handle(e.data));
+    host.post({ type: 'ready' });
+  } else {
+    readReportData(app);
+  }
+}
+
+start();

@@ -257,7 +257,11 @@ function innermostIdentifier(node: SyntaxNode): SyntaxNode | null {
   let cur: SyntaxNode | null = node;
   for (let guard = 0; cur && guard < 32; guard++) {
     if (cur.type === 'identifier' || cur.type === 'field_identifier') return cur;
-    cur = cur.childForFieldName('declarator') ?? null;
+    // reference_declarator has no `declarator` field: its declarator is its named child.
+    cur =
+      cur.childForFieldName('declarator') ??
+      cur.namedChildren.find((c) => c !== null && (c.type === 'identifier' || c.type.endsWith('declarator'))) ??
+      null;
   }
   return null;
 }

@@ -350,8 +350,9 @@ export function canonicalOperator(text: string): string {
         .trim()
         .split(/[\s<(]/)[0]
     );
-  // new / delete / co_await / conversion operators: words, `::`, `*`, `&`, `[]`, without template arguments.
-  rest = stripTemplateArgs(rest);
+  // new / delete / co_await / conversion operators: words, `::`, `*`, `&`, `[]`, without template
+  // arguments, parameters or qualifiers (`operator bool() const` → `operator bool`).
+  rest = stripTemplateArgs(rest).split('(')[0];
   return (
     'operator ' +
     rest
@@ -699,8 +700,31 @@ function stripRustHash(s: string): string {
  * so callers compare only when both sides agree on the count.
  */
 export function paramKey(type: string): string {
-  return stripTemplateArgs(type)
+  const key = stripTemplateArgs(type)
     .replace(/\b(const|volatile|struct|class|enum|typename)\b/g, '')
     .replace(/\bstd::(__\w+::)?/g, '')
     .replace(/\s+/g, '');
+  // perf prints the type a typedef stands for; source spells the typedef (LP64 Linux sizes).
+  return key.replace(/^(?:::)?([A-Za-z_]\w*)/, (m, word: string) => TYPEDEFS[word] ?? m);
 }
+
+const TYPEDEFS: Record<string, string> = {
+  size_t: 'unsignedlong',
+  uint64_t: 'unsignedlong',
+  uintptr_t: 'unsignedlong',
+  uint_fast64_t: 'unsignedlong',
+  ssize_t: 'long',
+  int64_t: 'long',
+  intptr_t: 'long',
+  ptrdiff_t: 'long',
+  off_t: 'long',
+  uint32_t: 'unsignedint',
+  int32_t: 'int',
+  uint16_t: 'unsignedshort',
+  int16_t: 'short',
+  uint8_t: 'unsignedchar',
+  int8_t: 'signedchar',
+  socklen_t: 'unsignedint',
+  string: 'basic_string',
+  string_view: 'basic_string_view',
+};

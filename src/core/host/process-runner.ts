@@ -174,15 +174,25 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
       handle.stop('callback');
     }
   };
+  const maxLine = opts.maxLineLength ?? 4 * 1024 * 1024;
+  let skippingRestOfLine = false;
   const takeText = (text: string) => {
     if (keepStdout) stdout += text;
     if (!opts.onStdoutLine) return;
-    lineBuffer += text;
+    let start = 0;
     let nl: number;
-    while ((nl = lineBuffer.indexOf('\n')) >= 0) {
-      const line = lineBuffer.slice(0, nl);
-      lineBuffer = lineBuffer.slice(nl + 1);
-      emitLine(line);
+    while ((nl = text.indexOf('\n', start)) >= 0) {
+      if (skippingRestOfLine) skippingRestOfLine = false;
+      else emitLine(lineBuffer + text.slice(start, nl));
+      lineBuffer = '';
+      start = nl + 1;
+    }
+    if (skippingRestOfLine) return;
+    lineBuffer += text.slice(start);
+    if (lineBuffer.length > maxLine) {
+      emitLine(lineBuffer.slice(0, maxLine));
+      lineBuffer = '';
+      skippingRestOfLine = true;
     }
   };
 
@@ -247,7 +257,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
     if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
     const rest = decoder.end();
     if (!truncated && rest) takeText(rest);
-    if (!truncated && lineBuffer.length > 0 && opts.onStdoutLine) {
+    if (!truncated && !skippingRestOfLine && lineBuffer.length > 0 && opts.onStdoutLine) {
       emitLine(lineBuffer);
       lineBuffer = '';
     }

@@ -19,6 +19,11 @@ export interface RunOptions {
   onStdoutLine?: (line: string) => void;
   /** Keep stdout in the result (default true). Streaming callers that need bounded memory pass false. */
   keepStdout?: boolean;
+  /**
+   * Longest line (in UTF-16 units) handed to onStdoutLine; a longer line is cut there and the rest of it,
+   * up to its newline, is dropped, so a line of many MB cannot grow memory without bound. Default 4 Mi.
+   */
+  maxLineLength?: number;
 }
 
 export interface RunResult {

@@ -68,6 +68,23 @@ test('output cap: stdout stops at the cap, the producer is killed, keepStdout=fa
   }),
 );
 
+test('a line of many MB is cut at maxLineLength; the next lines still arrive', T, () =>
+  withHost(async (h) => {
+    const lines: string[] = [];
+    const r = await h.run(['sh', '-c', 'head -c 5000000 /dev/zero | tr "\\0" x; echo; echo next; printf last'], {
+      keepStdout: false,
+      maxLineLength: 1000,
+      onStdoutLine: (l) => lines.push(l),
+    });
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(
+      lines.map((l) => l.length),
+      [1000, 4, 4],
+    );
+    assert.deepEqual(lines.slice(1), ['next', 'last']);
+  }),
+);
+
 test('timeout kills the whole process tree, including children that ignore SIGTERM', T, () =>
   withHost(async (h) => {
     const r = await h.run(['sh', '-c', 'sleep 300 & (trap "" TERM; sleep 301) & sleep 302'], { timeoutMs: 300 });

@@ -1,13 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { SshHost } from '../../../src/core/host/ssh-host';
 import { HostError, type CommandLogEntry } from '../../../src/core/host/types';
-import { assertNothingLeft, isolateTempDir, ourProcesses } from '../../helpers/processes';
+import { assertNothingLeft, isolateTempDir, leftoverTempDirs, ourProcesses } from '../../helpers/processes';
 import { startSshd, type TestSshd } from '../../helpers/sshd';
 import { startDemoServer } from '../../helpers/demo-server';
 import { hostileString } from '../../unit/host/hostile-strings';
@@ -244,6 +245,35 @@ test(
       assert.notEqual(h.masterProcessId, master);
     }),
 );
+
+test('the process using SshHost is SIGKILLed mid-command: the remote tree still dies with its channel', T, async () => {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./ssh-crash-child.ts', import.meta.url)),
+      JSON.stringify({ target: sshd.target, options: sshd.sshHostOptions }),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => String(d).includes('RUNNING') && resolve());
+      child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
+    });
+    assert.equal((await ourProcesses(['sleep'])).length, 2);
+  } finally {
+    child.kill('SIGKILL');
+  }
+  await assertNothingLeft(['sleep', 'cat'], { tempRoot: null });
+  // The orphaned master goes away by itself ControlPersist seconds after its last channel; end it now.
+  const masters = (await ourProcesses(['ssh'])).filter((p) => p.cmdline.includes('ControlMaster=yes'));
+  assert.equal(masters.length, 1);
+  process.kill(masters[0].pid, 'SIGTERM');
+  await assertNothingLeft(TREE, { tempRoot: null });
+  for (const dir of leftoverTempDirs(tmp.dir)) rmSync(dir, { recursive: true, force: true }); // its control dir
+});
 
 test('missing remote tool → ENOENT; readFile; remote temp dirs removed on dispose', T, () =>
   withHost(async (h) => {

@@ -6,7 +6,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Finding } from '../core/profile';
 import type { ProfileNotificationParams } from '../core/protocol/lsp';
 import { acceptPreps, acceptSites, eventfdWrites, perOperationSubmits, ringSetups, setsNodelay } from './detect';
-import { fixTitle } from './fix-info';
+import { fixShortTitle } from './fix-info';
 import { severityRank } from './hot-map';
 import { nodeRange } from './syntax';
 import type { SyntaxNode } from '../core/symbols/cpp-parser';
@@ -49,7 +49,7 @@ function diagnostic(
     severity: severity ?? toSeverity(finding.severity),
     source: DIAGNOSTIC_SOURCE,
     code: finding.id,
-    message: `${what} — ${finding.title}.${evidence} Quick fix: ${fixTitle(fixId)}.`,
+    message: `${what} — ${finding.title}.${evidence} Quick fix: ${fixShortTitle(fixId)}.`,
     data,
   };
 }

@@ -33,6 +33,16 @@ export function fixTitle(id: string): string {
   return fixInfo(id)?.title ?? id;
 }
 
+/**
+ * The title's head for tight places like a lens: `Coalesce wake-ups: write the eventfd only when…` →
+ * `Coalesce wake-ups`, `Kernel bypass (DPDK, AF_XDP) — information only` → `Kernel bypass (DPDK, AF_XDP)`.
+ */
+export function fixShortTitle(id: string): string {
+  const title = fixTitle(id);
+  const cut = title.search(/: | — /);
+  return cut > 0 ? title.slice(0, cut) : title;
+}
+
 /** True when the server has an edit recipe for this fix id (whatever the catalog says about it). */
 export function hasRecipe(id: string): id is FixId {
   return (RECIPE_IDS as readonly string[]).includes(id);

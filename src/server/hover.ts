@@ -1,7 +1,7 @@
 /** Hover on a hot function: self/total, callers, threads and the findings, from the profile. */
 import type { Hover, Position } from 'vscode-languageserver';
 import { MarkupKind } from 'vscode-languageserver';
-import { fixTitle } from './fix-info';
+import { fixShortTitle } from './fix-info';
 import type { HotDefinition } from './hot-map';
 import { percent } from './lenses';
 import type { ServerState } from './state';
@@ -57,7 +57,7 @@ export function hoverAt(state: ServerState, path: string, pos: Position): Hover 
   const threads = [...new Set(h.hotspots.flatMap((s) => s.threads))].slice(0, 12);
   if (threads.length > 0) lines.push('', `**Threads:** ${threads.map(escapeMarkdown).join(', ')}`);
   for (const f of h.findings.slice(0, 4)) {
-    const fixes = f.fixes.length > 0 ? ` → ${f.fixes.map((x) => escapeMarkdown(fixTitle(x))).join(', ')}` : '';
+    const fixes = f.fixes.length > 0 ? ` → ${f.fixes.map((x) => escapeMarkdown(fixShortTitle(x))).join(', ')}` : '';
     lines.push('', `**${escapeMarkdown(f.title)}** (${escapeMarkdown(f.severity)})${fixes}`);
     for (const e of f.evidence.slice(0, 3)) lines.push(`- ${escapeMarkdown(e)}`);
   }

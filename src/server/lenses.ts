@@ -5,7 +5,7 @@
  */
 import type { CodeLens } from 'vscode-languageserver';
 import { ApplyFixCommand, ShowFindingCommand } from '../core/protocol/lsp';
-import { fixInfo, fixTitle } from './fix-info';
+import { fixInfo, fixShortTitle } from './fix-info';
 import type { HotDefinition } from './hot-map';
 import type { Anchor } from './recipes/types';
 import type { ServerState } from './state';
@@ -29,7 +29,7 @@ export function lensTitle(h: HotDefinition): string {
   const finding = h.findings[0];
   if (finding) {
     const fix = primaryFix(finding.fixes);
-    parts.push(fix ? `${finding.title} → ${fixTitle(fix)}` : finding.title);
+    parts.push(fix ? `${finding.title} → ${fixShortTitle(fix)}` : finding.title);
   }
   if (h.candidates > 1) parts.push(`ambiguous: ${h.candidates} definitions`);
   const symbols = new Set(h.hotspots.filter((s) => s.self > 0 || s.children !== null).map((s) => s.symbol));
@@ -60,7 +60,7 @@ export async function codeLenses(state: ServerState, path: string): Promise<Code
       lenses.push({
         range,
         command: {
-          title: `Apply fix: ${fixTitle(fixId)}`,
+          title: `Apply fix: ${fixShortTitle(fixId)}`,
           command: ApplyFixCommand,
           arguments: [{ findingId: finding.id, fixId, uri: anchor.uri, line: anchor.line }],
         },

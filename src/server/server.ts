@@ -30,15 +30,19 @@ import {
   type FindFixParams,
   type FixLocation,
 } from '../core/protocol/lsp';
+import { getFix } from '../core/fixes';
 import { createCppParser } from '../core/symbols/cpp-parser';
 import { codeActions } from './code-actions';
 import { computeDiagnostics } from './diagnostics';
+import { useFixCatalog } from './fix-info';
 import { hoverAt } from './hover';
 import { codeLenses } from './lenses';
 import { locateFix } from './recipes';
 import { ServerState } from './state';
 import { validateProfileParams } from './validate';
 import { uriToPath, Workspace } from './workspace';
+
+useFixCatalog((id) => getFix(id) ?? null);
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -29,6 +29,10 @@ import { fileUri, removeBundle, startClient, type TestClient } from './lsp-clien
 const repoRoot = join(__dirname, '..', '..', '..');
 const TRICKY = join(FIXTURES, 'tricky');
 
+function messageText(m: string | MarkupContent | undefined): string {
+  return typeof m === 'string' ? m : (m?.value ?? '');
+}
+
 function lensesAt(lenses: CodeLens[], line: number): string[] {
   return lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
 }
@@ -94,7 +98,8 @@ describe('language server on the demo source (real perf capture)', { timeout: 12
         `^🔥 ${pct('IoUringExecutor::scheduleOn', 'self').replace('.', '\\.')} self · ${pct('IoUringExecutor::scheduleOn', 'children').replace('.', '\\.')} total · eventfd write per enqueue → `,
       ),
     );
-    assert.match(titles[1], /^Apply fix: /);
+    assert.match(titles[0], / → Coalesce wake-ups$/);
+    assert.equal(titles[1], 'Apply fix: Coalesce wake-ups');
     const show = lenses.find((l) => l.range.start.line === line && l.command?.command === 'perfLens.showFinding');
     assert.deepEqual(show?.command?.arguments, [
       { findingId: 'eventfd-wakeup-storm', symbol: 'IoUringExecutor::scheduleOn' },
@@ -142,11 +147,11 @@ describe('language server on the demo source (real perf capture)', { timeout: 12
     assert.equal(write.severity, 2);
     assert.equal(write.code, 'eventfd-wakeup-storm');
     assert.match(
-      write.message,
+      messageText(write.message),
       /eventfd write on every wake-up — eventfd write per enqueue\. IoUringExecutor::wakeThread is on [\d.]+% of samples/,
     );
     const setup = e.get(lineOf(exec(), 'io_uring_queue_init('));
-    assert.match(setup?.message ?? '', /without SQPOLL while the process is syscall-bound/);
+    assert.match(messageText(setup?.message), /without SQPOLL while the process is syscall-bound/);
     const io = join(src, 'io_ops.cpp');
     const submits = [...byLine(io).values()]
       .filter((d) => d.code === 'io-uring-submit-overhead')
@@ -158,7 +163,7 @@ describe('language server on the demo source (real perf capture)', { timeout: 12
     assert.deepEqual(submits, expected);
     const srv = join(src, 'server.cpp');
     const accept = byLine(srv).get(lineOf(srv, 'co_await io::v1::accept('));
-    assert.match(accept?.message ?? '', /no TCP_NODELAY/);
+    assert.match(messageText(accept?.message), /no TCP_NODELAY/);
     // The armWakeRead submit also follows a prep in the same block; the batched cancel loop does not.
     const executorSubmits = [...e.values()]
       .filter((d) => d.code === 'io-uring-submit-overhead')
@@ -354,7 +359,11 @@ describe('language server on the tricky C++ fixture (real perf capture)', { time
 
   before(async () => {
     // A lower lens threshold than the default 0.5%: the capture's lambdas run at ~0.3%.
-    client = await startClient([TRICKY], { minPercent: 0.1 }, { workspaceEdit: { documentChanges: true, snippetEditSupport: true } });
+    client = await startClient(
+      [TRICKY],
+      { minPercent: 0.1 },
+      { workspaceEdit: { documentChanges: true, snippetEditSupport: true } },
+    );
   });
 
   after(async () => {

@@ -27,16 +27,72 @@ interface MetricSpec {
 }
 
 const METRICS: MetricSpec[] = [
-  { id: 'requestsPerSecond', label: 'requests/s', unit: '/s', better: 'higher', kind: 'rate', get: (f) => f.requestsPerSecond },
-  { id: 'cpuPerRequest', label: 'CPU per request', unit: 'µs', better: 'lower', kind: 'rate', get: (f) => (f.procCpu !== null && f.requestsPerSecond ? (f.procCpu / 100) * (1e6 / f.requestsPerSecond) : null) },
-  { id: 'processCpu', label: 'process CPU', unit: '% of one core', better: 'lower', kind: 'points', get: (f) => f.procCpu },
+  {
+    id: 'requestsPerSecond',
+    label: 'requests/s',
+    unit: '/s',
+    better: 'higher',
+    kind: 'rate',
+    get: (f) => f.requestsPerSecond,
+  },
+  {
+    id: 'cpuPerRequest',
+    label: 'CPU per request',
+    unit: 'µs',
+    better: 'lower',
+    kind: 'rate',
+    get: (f) => (f.procCpu !== null && f.requestsPerSecond ? (f.procCpu / 100) * (1e6 / f.requestsPerSecond) : null),
+  },
+  {
+    id: 'processCpu',
+    label: 'process CPU',
+    unit: '% of one core',
+    better: 'lower',
+    kind: 'points',
+    get: (f) => f.procCpu,
+  },
   { id: 'usr', label: 'user time', unit: '% of one core', better: 'lower', kind: 'points', get: (f) => f.procUsr },
   { id: 'sys', label: 'system time', unit: '% of one core', better: 'lower', kind: 'points', get: (f) => f.procSys },
-  { id: 'iowait', label: 'host iowait', unit: '% of all CPUs', better: 'lower', kind: 'points', get: (f) => f.hostIowait },
-  { id: 'syscallsPerSecond', label: 'syscalls/s', unit: '/s', better: 'lower', kind: 'rate', get: (f) => f.syscallsTotal },
-  { id: 'ioUringEnterPerSecond', label: 'io_uring_enter/s', unit: '/s', better: 'lower', kind: 'rate', get: (f) => f.ioUringEnter },
-  { id: 'eventfdWritesPerSecond', label: 'eventfd writes/s', unit: '/s', better: 'lower', kind: 'rate', get: (f) => f.eventfdWrites },
-  { id: 'contextSwitchesPerSecond', label: 'context switches/s', unit: '/s', better: 'lower', kind: 'rate', get: (_f, p) => contextSwitches(p) },
+  {
+    id: 'iowait',
+    label: 'host iowait',
+    unit: '% of all CPUs',
+    better: 'lower',
+    kind: 'points',
+    get: (f) => f.hostIowait,
+  },
+  {
+    id: 'syscallsPerSecond',
+    label: 'syscalls/s',
+    unit: '/s',
+    better: 'lower',
+    kind: 'rate',
+    get: (f) => f.syscallsTotal,
+  },
+  {
+    id: 'ioUringEnterPerSecond',
+    label: 'io_uring_enter/s',
+    unit: '/s',
+    better: 'lower',
+    kind: 'rate',
+    get: (f) => f.ioUringEnter,
+  },
+  {
+    id: 'eventfdWritesPerSecond',
+    label: 'eventfd writes/s',
+    unit: '/s',
+    better: 'lower',
+    kind: 'rate',
+    get: (f) => f.eventfdWrites,
+  },
+  {
+    id: 'contextSwitchesPerSecond',
+    label: 'context switches/s',
+    unit: '/s',
+    better: 'lower',
+    kind: 'rate',
+    get: (_f, p) => contextSwitches(p),
+  },
 ];
 
 function contextSwitches(p: Profile): number | null {
@@ -52,7 +108,12 @@ function delta(spec: MetricSpec, before: number | null, after: number | null): M
   const percent = d !== null && before !== null && before !== 0 ? (100 * d) / Math.abs(before) : null;
   let better: boolean | null = null;
   if (d !== null) {
-    const significant = spec.kind === 'points' ? Math.abs(d) >= NOISE_POINTS : percent === null ? d !== 0 : Math.abs(percent) >= NOISE_PERCENT;
+    const significant =
+      spec.kind === 'points'
+        ? Math.abs(d) >= NOISE_POINTS
+        : percent === null
+          ? d !== 0
+          : Math.abs(percent) >= NOISE_PERCENT;
     if (significant) better = spec.better === 'lower' ? d < 0 : d > 0;
   }
   return { id: spec.id, label: spec.label, unit: spec.unit, before, after, delta: d, percent, better };
@@ -79,8 +140,16 @@ function symbolDeltas(before: Profile, after: Profile, limit = 5): { gained: Sym
     all.push({ symbol, before: x, after: y, change });
   }
   const strip = ({ symbol, before: x, after: y }: SymbolDelta) => ({ symbol, before: x, after: y });
-  const gained = all.filter((s) => s.change > 0).sort((p, q) => q.change - p.change).slice(0, limit).map(strip);
-  const lost = all.filter((s) => s.change < 0).sort((p, q) => p.change - q.change).slice(0, limit).map(strip);
+  const gained = all
+    .filter((s) => s.change > 0)
+    .sort((p, q) => q.change - p.change)
+    .slice(0, limit)
+    .map(strip);
+  const lost = all
+    .filter((s) => s.change < 0)
+    .sort((p, q) => p.change - q.change)
+    .slice(0, limit)
+    .map(strip);
   return { gained, lost };
 }
 
@@ -95,7 +164,11 @@ function summarise(metrics: MetricDelta[], verdictBefore: string, verdictAfter: 
   const byId = new Map(metrics.map((m) => [m.id, m]));
   const parts: string[] = [];
   const rates = metrics
-    .filter((m) => ['eventfdWritesPerSecond', 'ioUringEnterPerSecond', 'syscallsPerSecond', 'contextSwitchesPerSecond'].includes(m.id))
+    .filter((m) =>
+      ['eventfdWritesPerSecond', 'ioUringEnterPerSecond', 'syscallsPerSecond', 'contextSwitchesPerSecond'].includes(
+        m.id,
+      ),
+    )
     .filter((m) => m.percent !== null && Math.abs(m.percent) >= 10)
     .sort((x, y) => Math.abs(y.percent as number) - Math.abs(x.percent as number))
     .slice(0, 2);
@@ -107,7 +180,9 @@ function summarise(metrics: MetricDelta[], verdictBefore: string, verdictAfter: 
   if (verdictBefore !== verdictAfter) parts.push(`verdict ${verdictBefore} → ${verdictAfter}`);
   if (parts.length === 0) {
     const any = metrics.some((m) => m.delta !== null);
-    return any ? 'No significant change in the measured numbers.' : 'Nothing to compare: the two profiles share no measured numbers.';
+    return any
+      ? 'No significant change in the measured numbers.'
+      : 'Nothing to compare: the two profiles share no measured numbers.';
   }
   const text = parts.join(', ');
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -120,5 +195,12 @@ export function compare(before: Profile, after: Profile): Comparison {
   const { gained, lost } = symbolDeltas(before, after);
   const verdictBefore = before.verdict?.kind ?? 'unknown';
   const verdictAfter = after.verdict?.kind ?? 'unknown';
-  return { summary: summarise(metrics, verdictBefore, verdictAfter), metrics, gained, lost, verdictBefore, verdictAfter };
+  return {
+    summary: summarise(metrics, verdictBefore, verdictAfter),
+    metrics,
+    gained,
+    lost,
+    verdictBefore,
+    verdictAfter,
+  };
 }

@@ -34,7 +34,8 @@ export function coresOf(used: number, available: number | null): string {
 /** Signed points: -9.2 → "−9.2 points". */
 export function points(delta: number): string {
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
-  return `${sign}${num(Math.abs(delta))} points`;
+  const abs = Math.abs(delta);
+  return `${sign}${abs >= 100 ? num(abs) : trimZeros(abs.toFixed(1))} points`;
 }
 
 function groupThousands(n: number): string {

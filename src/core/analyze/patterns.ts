@@ -12,7 +12,8 @@ export const LOCK_SLOW_PATH =
   /^(?:native_queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|queued_spin_lock_slowpath|__mutex_lock(?:_slowpath|\.constprop.*)?|mutex_spin_on_owner|osq_lock|rwsem_down_\w+|rwsem_optimistic_spin|(?:__)?futex_wait\w*|futex_hash|futex_wake|do_futex|__x64_sys_futex|__lll_lock_wait(?:_private)?|__lll_lock_wake(?:_private)?|__pthread_mutex_lock_full|pthread_mutex_lock@?\S*)$/;
 
 /** The part of LOCK_SLOW_PATH that is a spinlock slow path (kernel). */
-export const SPINLOCK_SLOW_PATH = /^(?:native_queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|queued_spin_lock_slowpath)$/;
+export const SPINLOCK_SLOW_PATH =
+  /^(?:native_queued_spin_lock_slowpath|__pv_queued_spin_lock_slowpath|queued_spin_lock_slowpath)$/;
 
 /**
  * Functions that cpu-clock sampling over-weights (interrupts are re-enabled there, so the timer tick

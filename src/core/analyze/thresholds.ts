@@ -113,6 +113,8 @@ export const THRESHOLDS = {
   UNRESOLVED_KERNEL_SHARE: 20,
   /** User samples with unresolved symbols, percent of user samples. */
   UNRESOLVED_USER_SHARE: 20,
+  /** …and percent of all samples (a few unnamed samples in a kernel-bound process do not matter). */
+  UNRESOLVED_USER_MIN_TOTAL: 5,
 } as const;
 
 export type ThresholdName = keyof typeof THRESHOLDS;

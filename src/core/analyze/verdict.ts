@@ -1,7 +1,7 @@
 /** What bounds the process, in one sentence with its numbers. Rules in docs/diagnosis.md#verdict. */
 import type { Verdict, VerdictKind } from '../profile';
 import { coresUsed, kernelSampleShare, type Facts } from './facts';
-import { coresOf, num, pct, rate } from './format';
+import { coresOf, pct, rate } from './format';
 import { THRESHOLDS as T } from './thresholds';
 
 export function decideVerdict(f: Facts): Verdict {
@@ -53,8 +53,13 @@ export function decideVerdict(f: Facts): Verdict {
       : `${f.cpuSource}`;
 
   if (f.hostIowait !== null && f.hostIowait >= T.IO_BOUND_IOWAIT) {
-    evidence.push(`Host iowait: ${pct(f.hostIowait)} of all CPUs (${f.hostSource}); iowait is host-wide, not per process.`);
-    return verdict('io-bound', `I/O-bound: the host spends ${pct(f.hostIowait)} of its CPU time waiting for I/O (${f.hostSource}) while ${usage}${machine} (${split}).`);
+    evidence.push(
+      `Host iowait: ${pct(f.hostIowait)} of all CPUs (${f.hostSource}); iowait is host-wide, not per process.`,
+    );
+    return verdict(
+      'io-bound',
+      `I/O-bound: the host spends ${pct(f.hostIowait)} of its CPU time waiting for I/O (${f.hostSource}) while ${usage}${machine} (${split}).`,
+    );
   }
 
   if (f.sysShare === null) {

@@ -70,7 +70,11 @@ export function fixApplicability(fix: FixDefinition, host: HostFacts): FixApplic
     };
   }
   if (fix.id === 'send-zc') {
-    return { applicable: true, reason: 'send-zc pays only for large sends (tens of KB); small responses are cheaper to copy.', hostSpecific: false };
+    return {
+      applicable: true,
+      reason: 'send-zc pays only for large sends (tens of KB); small responses are cheaper to copy.',
+      hostSpecific: false,
+    };
   }
   return { applicable: true, reason: '', hostSpecific: false };
 }

@@ -179,8 +179,7 @@ bool send_zc::await_suspend(std::coroutine_handle<> waiter) noexcept {
     expectedEffect:
       'Tail latency loses its ~40 ms steps (delayed-ACK timeouts); throughput rises when those stalls left ' +
       'the server idle; CPU per request is unchanged or slightly higher.',
-    measure:
-      'wrk --latency before and after: the 90th/99th percentiles; `ss -tin` shows the socket options in use.',
+    measure: 'wrk --latency before and after: the 90th/99th percentiles; `ss -tin` shows the socket options in use.',
     snippet: `// server.cpp — acceptLoop(), right after the accept completes (needs <netinet/tcp.h>).
 const int client_fd = co_await io::v1::accept(listen_fd);
 if (client_fd >= 0) {
@@ -208,7 +207,8 @@ if (client_fd >= 0) {
     expectedEffect:
       'ListenOverflows/ListenDrops, TCPBacklogDrop and RcvPruned stop growing under the same load; connection ' +
       'set-up latency (SYN retries: 1 s, 3 s…) disappears.',
-    measure: 'nstat deltas over a run (`nstat -az` before and after, or Perf Lens’s network counters) and `ss -lnt` Recv-Q vs Send-Q on the listener.',
+    measure:
+      'nstat deltas over a run (`nstat -az` before and after, or Perf Lens’s network counters) and `ss -lnt` Recv-Q vs Send-Q on the listener.',
     snippet: `// server.cpp — openListener(): ask for a deep accept queue (capped by net.core.somaxconn).
 if (::listen(fd, 4096) < 0) { /* ... */ }
 

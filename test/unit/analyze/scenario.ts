@@ -151,7 +151,8 @@ function nstat(text: string): Map<string, number> {
 }
 
 function network(before: Map<string, number>, after: Map<string, number>, seconds: number): NetworkCounters {
-  const d = (name: string) => (after.has(name) && before.has(name) ? (after.get(name) as number) - (before.get(name) as number) : null);
+  const d = (name: string) =>
+    after.has(name) && before.has(name) ? (after.get(name) as number) - (before.get(name) as number) : null;
   return {
     kind: 'delta',
     seconds,
@@ -202,7 +203,15 @@ export function loadScenario(name: string): Profile {
   ] as const) {
     const c = stat?.counts.get(event);
     if (c !== undefined && stat) {
-      syscalls.push({ name: label, calls: c, errors: null, seconds: null, usecsPerCall: null, percent: null, perSecond: c / stat.seconds });
+      syscalls.push({
+        name: label,
+        calls: c,
+        errors: null,
+        seconds: null,
+        usecsPerCall: null,
+        percent: null,
+        perSecond: c / stat.seconds,
+      });
     }
   }
   const usesUring = (stat?.counts.get('syscalls:sys_enter_io_uring_enter') ?? 0) > 0;
@@ -230,7 +239,8 @@ export function loadScenario(name: string): Profile {
   const hotspots = reportText ? perfReport(reportText) : [];
   if (reportText) src('perf record', 'perf record -F 999 -g -p PID -- sleep N');
   // perf record prints "(N samples)", or nothing at all when it took none.
-  const samples = /\((\d+) samples\)/.exec(commands) ?? (/perf record: Captured and wrote/.test(commands) ? [null, '0'] : null);
+  const samples =
+    /\((\d+) samples\)/.exec(commands) ?? (/perf record: Captured and wrote/.test(commands) ? [null, '0'] : null);
 
   const nBefore = read(dir, 'nstat.before.txt');
   const nAfter = read(dir, 'nstat.after.txt');
@@ -293,7 +303,11 @@ export function loadScenario(name: string): Profile {
       : null,
     network: net,
     lockContention: stat?.counts.has('syscalls:sys_enter_futex')
-      ? { futexSeconds: null, futexPerSecond: rate('syscalls:sys_enter_futex'), source: 'perf stat (syscalls:sys_enter_futex)' }
+      ? {
+          futexSeconds: null,
+          futexPerSecond: rate('syscalls:sys_enter_futex'),
+          source: 'perf stat (syscalls:sys_enter_futex)',
+        }
       : null,
     hotspots,
     folded,

@@ -43,22 +43,33 @@ export const ioUringSubmitOverhead: Rule = (f, verdict) => {
   evidence.push(`io_uring_enter: ${rate(enter)} (${f.ioUringSource}).`);
   const sqes = f.ioUringSubmit !== null ? f.ioUringSubmit / enter : null;
   if (sqes !== null) {
-    evidence.push(`${num(sqes)} SQEs submitted per io_uring_enter (${rate(f.ioUringSubmit as number)} submissions, ${f.ioUringSource}).`);
+    evidence.push(
+      `${num(sqes)} SQEs submitted per io_uring_enter (${rate(f.ioUringSubmit as number)} submissions, ${f.ioUringSource}).`,
+    );
   }
   const rps = f.requestsPerSecond;
   const perRequest = rps !== null && rps > 0 ? enter / rps : null;
-  if (perRequest !== null) evidence.push(`${num(perRequest)} io_uring_enter per request (${rate(rps as number)} requests, ${f.throughputSource}).`);
+  if (perRequest !== null)
+    evidence.push(
+      `${num(perRequest)} io_uring_enter per request (${rate(rps as number)} requests, ${f.throughputSource}).`,
+    );
   if (hot > 0) evidence.push(hotText);
 
   const poorBatching = sqes !== null && sqes < T.IO_URING_MIN_SQES_PER_ENTER;
   if (enter < T.IO_URING_ENTER_OK_MAX) {
     if (poorBatching) {
       // Cheap at this rate, but only because the rate is low: say so rather than "batching well".
-      const low = finding('info', `io_uring_enter at ${rate(enter)}: cheap at this load, but not batched (${num(sqes as number)} SQEs per call)`);
+      const low = finding(
+        'info',
+        `io_uring_enter at ${rate(enter)}: cheap at this load, but not batched (${num(sqes as number)} SQEs per call)`,
+      );
       low.fixes = ['batch-submissions'];
       return low;
     }
-    return finding('info', `io_uring is batching well (${rate(enter)} io_uring_enter, under ${num(T.IO_URING_ENTER_OK_MAX)}/s)`);
+    return finding(
+      'info',
+      `io_uring is batching well (${rate(enter)} io_uring_enter, under ${num(T.IO_URING_ENTER_OK_MAX)}/s)`,
+    );
   }
   if (enter >= T.IO_URING_ENTER_WARN) {
     return finding(
@@ -76,7 +87,10 @@ export const ioUringSubmitOverhead: Rule = (f, verdict) => {
         : `${rate(enter)} io_uring_enter calls, ${num(perRequest ?? 0)} per request`,
     );
   }
-  return finding('info', `io_uring_enter at ${rate(enter)}, batched${sqes !== null ? ` ${num(sqes)} SQEs per call` : ''}`);
+  return finding(
+    'info',
+    `io_uring_enter at ${rate(enter)}, batched${sqes !== null ? ` ${num(sqes)} SQEs per call` : ''}`,
+  );
 };
 
 export const eventfdWakeupStorm: Rule = (f, verdict) => {
@@ -84,7 +98,8 @@ export const eventfdWakeupStorm: Rule = (f, verdict) => {
   const evidence: string[] = [];
   let severity: RuleFinding['severity'] | null = null;
   const writes = f.eventfdWrites;
-  const fds = f.eventfdFds.length > 0 ? ` on eventfd fd${f.eventfdFds.length > 1 ? 's' : ''} ${f.eventfdFds.join(', ')}` : '';
+  const fds =
+    f.eventfdFds.length > 0 ? ` on eventfd fd${f.eventfdFds.length > 1 ? 's' : ''} ${f.eventfdFds.join(', ')}` : '';
   if (writes !== null && writes >= T.EVENTFD_MIN_WRITES) {
     evidence.push(`Eventfd writes: ${rate(writes)}${fds} (${f.eventfdSource}).`);
     const rps = f.requestsPerSecond;
@@ -145,7 +160,14 @@ export const eventfdWakeupStorm: Rule = (f, verdict) => {
 };
 
 /** Where the kernel's network work starts: sends, receives, and packet processing in softirq. */
-const NET_ENTRY_POINTS = ['tcp_sendmsg', 'tcp_recvmsg', 'net_rx_action', 'tcp_v4_rcv', 'ip_finish_output2', 'tcp_write_xmit'];
+const NET_ENTRY_POINTS = [
+  'tcp_sendmsg',
+  'tcp_recvmsg',
+  'net_rx_action',
+  'tcp_v4_rcv',
+  'ip_finish_output2',
+  'tcp_write_xmit',
+];
 
 export const kernelNetworkStack: Rule = (f, verdict) => {
   if (verdict.kind === 'idle' || !f.samples.present) return null;
@@ -153,21 +175,35 @@ export const kernelNetworkStack: Rule = (f, verdict) => {
   if (share < T.NET_STACK_SHARE) return null;
   if (f.sysShare !== null && f.sysShare < T.NET_STACK_MIN_SYS_SHARE) return null;
   const top = f.samples.selfBySymbol((s, kernel) => kernel && NET_STACK.test(s)).slice(0, 4);
-  const entries = NET_ENTRY_POINTS.map((name) => ({ name, share: f.samples.anywhere(f.samples.kernelOnly(new RegExp(`^${name}$`))) }))
+  const entries = NET_ENTRY_POINTS.map((name) => ({
+    name,
+    share: f.samples.anywhere(f.samples.kernelOnly(new RegExp(`^${name}$`))),
+  }))
     .filter((e) => e.share >= 1)
     .sort((a, b) => b.share - a.share)
     .slice(0, 4);
   const evidence = [`Kernel TCP/IP functions are on ${pct(share)} of sampled stacks (${f.samplesSource}).`];
-  if (entries.length > 0) evidence.push(`Entry points: ${entries.map((e) => `${e.name} on ${pct(e.share)}`).join(', ')} of stacks (${f.samplesSource}).`);
-  if (top.length > 0) evidence.push(`Hottest by self time: ${top.map((t) => `${t.symbol} ${pct(t.self)}`).join(', ')} (${f.samplesSource}).`);
+  if (entries.length > 0)
+    evidence.push(
+      `Entry points: ${entries.map((e) => `${e.name} on ${pct(e.share)}`).join(', ')} of stacks (${f.samplesSource}).`,
+    );
+  if (top.length > 0)
+    evidence.push(
+      `Hottest by self time: ${top.map((t) => `${t.symbol} ${pct(t.self)}`).join(', ')} (${f.samplesSource}).`,
+    );
   if (f.sysShare !== null) {
-    evidence.push(`System time is ${pct(f.sysShare)} of the process's CPU (${pct(f.procSys ?? 0)} system vs ${pct(f.procUsr ?? 0)} user, ${f.cpuSource}).`);
+    evidence.push(
+      `System time is ${pct(f.sysShare)} of the process's CPU (${pct(f.procSys ?? 0)} system vs ${pct(f.procUsr ?? 0)} user, ${f.cpuSource}).`,
+    );
   }
   const softirq = f.profile.cpu.system?.softirq ?? null;
-  if (softirq !== null && softirq > 0) evidence.push(`Softirq (packet processing) takes ${pct(softirq)} of all CPUs (${f.hostSource}).`);
+  if (softirq !== null && softirq > 0)
+    evidence.push(`Softirq (packet processing) takes ${pct(softirq)} of all CPUs (${f.hostSource}).`);
   const used = coresUsed(f);
   if (used !== null && f.requestsPerSecond) {
-    evidence.push(`That is ${num((used * 1e6) / f.requestsPerSecond)} µs of CPU per request at ${rate(f.requestsPerSecond)} (${f.throughputSource}).`);
+    evidence.push(
+      `That is ${num((used * 1e6) / f.requestsPerSecond)} µs of CPU per request at ${rate(f.requestsPerSecond)} (${f.throughputSource}).`,
+    );
   }
   return {
     id: 'kernel-network-stack',
@@ -183,11 +219,12 @@ export const kernelNetworkStack: Rule = (f, verdict) => {
   };
 };
 
-const LOCK_WRAPPER = /^(?:_raw_spin_lock\w*|raw_spin_lock\w*|spin_lock\w*|do_raw_spin_lock|__lll_\w+|___?pthread_mutex_\w+|pthread_mutex_\w+|futex\w*|do_futex|__x64_sys_futex|__se_sys_futex|do_syscall_64|entry_SYSCALL\w*|syscall)$/;
+const LOCK_WRAPPER =
+  /^(?:_raw_spin_lock\w*|raw_spin_lock\w*|spin_lock\w*|do_raw_spin_lock|__lll_\w+|___?pthread_mutex_\w+|pthread_mutex_\w+|futex\w*|do_futex|__x64_sys_futex|__se_sys_futex|do_syscall_64|entry_SYSCALL\w*|syscall)$/;
 
 export const lockContention: Rule = (f, verdict) => {
   if (verdict.kind === 'idle') return null;
-  const slow = notArtifact(LOCK_SLOW_PATH);  // user (__lll_lock_wait) and kernel slow paths alike
+  const slow = notArtifact(LOCK_SLOW_PATH); // user (__lll_lock_wait) and kernel slow paths alike
   const share = f.samples.present ? f.samples.anywhere(slow) : 0;
   const futexRate = f.futexPerSecond;
   const futexTime = f.futexTime;
@@ -196,7 +233,10 @@ export const lockContention: Rule = (f, verdict) => {
   const byTime = futexTime !== null && futexTime >= T.FUTEX_TIME_PER_SECOND;
   if (!byShare && !byRate && !byTime) return null;
   const evidence: string[] = [];
-  const symbols = f.samples.selfBySymbol((s) => LOCK_SLOW_PATH.test(s)).slice(0, 3).map((s) => s.symbol);
+  const symbols = f.samples
+    .selfBySymbol((s) => LOCK_SLOW_PATH.test(s))
+    .slice(0, 3)
+    .map((s) => s.symbol);
   if (share > 0) {
     const chain = f.samples.callerChain(slow, LOCK_WRAPPER, 2);
     evidence.push(
@@ -205,11 +245,14 @@ export const lockContention: Rule = (f, verdict) => {
     symbols.push(...chain);
   }
   if (futexRate !== null && futexRate > 0) evidence.push(`futex calls: ${rate(futexRate)} (${f.futexSource}).`);
-  if (futexTime !== null && futexTime > 0) evidence.push(`Time in futex: ${num(futexTime)} s per second of recording (${f.futexSource}).`);
+  if (futexTime !== null && futexTime > 0)
+    evidence.push(`Time in futex: ${num(futexTime)} s per second of recording (${f.futexSource}).`);
   return {
     id: 'lock-contention',
     severity: 'warning',
-    title: byShare ? `Lock contention: ${pct(share)} of samples in lock slow paths` : `Lock contention: ${rate(futexRate ?? 0)} futex calls`,
+    title: byShare
+      ? `Lock contention: ${pct(share)} of samples in lock slow paths`
+      : `Lock contention: ${rate(futexRate ?? 0)} futex calls`,
     evidence,
     fixes: ['reduce-lock-contention'],
     verify:
@@ -221,7 +264,8 @@ export const lockContention: Rule = (f, verdict) => {
 export const contextSwitchStorm: Rule = (f) => {
   let worst: { tid: number; name: string; perSecond: number } | null = null;
   for (const t of f.threads) {
-    if (t.switches !== null && (!worst || t.switches > worst.perSecond)) worst = { tid: t.tid, name: t.name, perSecond: t.switches };
+    if (t.switches !== null && (!worst || t.switches > worst.perSecond))
+      worst = { tid: t.tid, name: t.name, perSecond: t.switches };
   }
   let source = f.threadSource;
   const cs = f.profile.contextSwitches;
@@ -237,7 +281,9 @@ export const contextSwitchStorm: Rule = (f) => {
       : '';
   const evidence = [`Thread ${worst.name} (TID ${worst.tid}) switches ${rate(worst.perSecond)}${split} (${source}).`];
   if (cs && cs.voluntaryPerSecond !== null) {
-    evidence.push(`Process total: ${rate(cs.voluntaryPerSecond + (cs.involuntaryPerSecond ?? 0))} context switches (${cs.source}).`);
+    evidence.push(
+      `Process total: ${rate(cs.voluntaryPerSecond + (cs.involuntaryPerSecond ?? 0))} context switches (${cs.source}).`,
+    );
   }
   const fixes: string[] = [];
   if (f.eventfdWrites !== null && f.eventfdWrites >= T.EVENTFD_MIN_WRITES) fixes.push('coalesce-eventfd-wakeups');

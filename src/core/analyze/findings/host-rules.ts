@@ -54,7 +54,8 @@ function capacity(f: Parameters<Rule>[0]): number | null {
 }
 
 export const notSaturated: Rule = (f, verdict) => {
-  if (verdict.kind === 'idle' || verdict.kind === 'io-bound' || verdict.kind === 'unknown' || f.subject !== 'process') return null;
+  if (verdict.kind === 'idle' || verdict.kind === 'io-bound' || verdict.kind === 'unknown' || f.subject !== 'process')
+    return null;
   const used = coresUsed(f);
   const cap = capacity(f);
   if (used === null || cap === null || cap <= 0) return null;

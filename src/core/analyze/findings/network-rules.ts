@@ -5,7 +5,11 @@ import { THRESHOLDS as T } from '../thresholds';
 import type { Rule } from './types';
 
 const over = (n: { kind: 'delta' | 'snapshot'; seconds: number | null }) =>
-  n.kind === 'delta' ? (n.seconds ? ` over ${num(n.seconds)} s` : ' during the session') : ' since boot (one snapshot, not a delta)';
+  n.kind === 'delta'
+    ? n.seconds
+      ? ` over ${num(n.seconds)} s`
+      : ' during the session'
+    : ' since boot (one snapshot, not a delta)';
 
 export const tcpRetransmits: Rule = (f) => {
   const n = f.profile.network;

@@ -353,6 +353,7 @@ class Session {
   }
 
   private netBefore: NetSnapshot | null = null;
+  private perfRecordTail: string | null = null;
 
   private readNet(s: ReturnType<typeof splitSections>, when: string): NetSnapshot | null {
     try {
@@ -445,7 +446,7 @@ class Session {
 
   private recordOutcome(plan: RecordPlan, o: Awaited<ReturnType<typeof record>>): void {
     const src = (tool: string, argv: string[]) => this.g.sources.push({ tool, command: argv.join(' '), version: null });
-    if (plan.perf) src('perf record', perfRecordArgv(plan));
+    if (plan.perf) src('perf record', [...perfRecordArgv(plan).slice(5), `(ended by SIGINT after ${plan.seconds} s)`]);
     if (o.stat) src('perf stat', perfStatArgv(plan));
     if (plan.strace) src('strace', straceArgv(plan));
     this.g.sources.push({
@@ -455,10 +456,11 @@ class Session {
     });
 
     const pr = o.perfRecord;
+    this.perfRecordTail = pr ? pr.stderr.trim().split('\n').slice(-2).join(' / ') : null;
     if (plan.perf && !this.cancelled) {
       if (!pr) this.partial(`perf record could not start: ${o.perfRecordError ?? 'unknown error'}`);
       else if (pr.exitCode !== 0 && !this.targetExitedAt) this.toolFailed('perf record', pr);
-      if (pr && /max.size|max-size|maximum size/i.test(pr.stderr)) {
+      if (pr && /size limit reached/i.test(pr.stderr)) {
         addNote(this.g, {
           id: 'perf-data-capped',
           severity: 'warning',
@@ -510,6 +512,11 @@ class Session {
       command: 'perf script -i perf.data -F comm,pid,tid,time,event,ip,sym,dso --no-inline | fold (on the target)',
       version: this.g.capabilities?.perfVersion ?? null,
     });
+    if (/zero-sized data/.test(out.reportErr + out.scriptErr)) {
+      // perf ended before it wrote a sample (e.g. the target exited while perf was attaching).
+      this.partial('perf recorded no samples (perf.data is empty)');
+      return;
+    }
     if (out.failure) this.partial(out.failure);
     if (out.reportExit !== 0 && out.report.trim() === '') {
       this.partial(`perf report failed: ${printable(out.reportErr.trim().split('\n').slice(-2).join(' / '), 300)}`);
@@ -524,7 +531,10 @@ class Session {
     }
     const fr = out.fold.result();
     if (out.scriptExit !== 0 || !fr.complete) {
-      this.partial(`perf script failed: ${printable(out.scriptErr.trim().split('\n').slice(-2).join(' / '), 300)}`);
+      this.partial(
+        `perf script failed: ${printable(out.scriptErr.trim().split('\n').slice(-2).join(' / '), 300)}` +
+          (this.perfRecordTail ? ` (perf record said: ${printable(this.perfRecordTail, 200)})` : ''),
+      );
     }
     if (fr.uniqueStacks > 0) {
       const folded = foldStacks(out.fold.scriptText());
@@ -533,6 +543,11 @@ class Session {
       this.g.folded = folded.slice(0, MAX_FOLDED);
       this.g.sampleCount ??= fr.samples;
       if (fr.samples > 0) this.g.sampleCount = fr.samples;
+    }
+    if (fr.complete && fr.samples === 0 && this.g.hotspots.length === 0) {
+      this.partial(
+        `perf recorded no samples${this.perfRecordTail ? ` (perf record said: ${printable(this.perfRecordTail, 200)})` : ''}`,
+      );
     }
     this.progress('postprocess', 1, `Post-processing took ${(out.durationMs / 1000).toFixed(1)} s`);
   }

@@ -37,9 +37,39 @@ export interface RecordOutcome {
 
 export const PERF_DATA = 'perf.data';
 
+/**
+ * `perf record -p PID` in the background of a small shell that ends it with SIGINT when the window is over
+ * (perf then writes a complete perf.data and exits 130, reported as 0). Not `-- sleep N`: with a workload,
+ * perf reacts to the target exiting by signalling its process group and can die mid-write. Not `timeout`:
+ * GNU timeout moves itself into a new process group, out of reach of a cancel. The shell prints perf's PID
+ * first, so SIGINT can also end the recording early and gracefully (the target exited).
+ *   $1 window in quarter seconds, then the perf argv.
+ */
+export const RECORD_WRAPPER = String.raw`
+ticks=$1; shift
+"$@" & p=$!
+echo "@pid $p"
+n=0
+while :; do
+  IFS= read -r s 2>/dev/null < "/proc/$p/stat" || break
+  case "$s" in *") Z "*) break ;; esac
+  if [ "$n" -ge "$ticks" ]; then kill -INT "$p" 2>/dev/null; break; fi
+  sleep 0.25 2>/dev/null || sleep 1
+  n=$((n + 1))
+done
+wait "$p"; rc=$?
+if [ "$rc" -eq 130 ]; then rc=0; fi
+exit "$rc"
+`;
+
 export function perfRecordArgv(plan: RecordPlan): string[] {
   const cg = plan.callGraph === 'fp' ? ['-g'] : plan.callGraph === 'dwarf' ? ['--call-graph', 'dwarf'] : [];
   return [
+    'sh',
+    '-c',
+    RECORD_WRAPPER,
+    'perf-lens-record',
+    String(Math.max(1, Math.ceil(plan.seconds * 4))),
     plan.perf!,
     'record',
     // No copies of every binary into ~/.debug: nothing is left on the target after the session.
@@ -53,9 +83,6 @@ export function perfRecordArgv(plan: RecordPlan): string[] {
     `${plan.dir}/${PERF_DATA}`,
     '--max-size',
     `${plan.maxMiB}M`,
-    '--',
-    'sleep',
-    String(plan.seconds),
   ];
 }
 
@@ -84,9 +111,6 @@ export function straceArgv(plan: RecordPlan): string[] {
     String(plan.pid),
   ];
 }
-
-/** Runs perf record under a shell that first prints perf's PID, so the recording can be ended gracefully. */
-const PID_THEN_EXEC = 'echo "@pid $$"; exec "$@"';
 
 /**
  * Runs the recording. `stopCounting` ends it early and gracefully (the target exited): perf record gets
@@ -122,7 +146,7 @@ export async function record(
 
   const tasks: [Promise<RunResult | null>, Promise<RunResult | null>, Promise<RunResult | null>] = [
     plan.perf
-      ? run(['sh', '-c', PID_THEN_EXEC, 'perf-lens-record', ...perfRecordArgv(plan)], signals.cancel, {
+      ? run(perfRecordArgv(plan), signals.cancel, {
           maxOutputBytes: 1 << 20,
           onStdoutLine: (line) => {
             const m = /^@pid (\d+)$/.exec(line);

@@ -1,0 +1,69 @@
+/**
+ * The target exiting mid-recording, locally and over ssh: the session ends early and cleanly, post-processes
+ * what perf recorded before the exit, says so in a partial Profile, and leaves nothing behind. The victim
+ * runs under a light load of its own and is stopped 5 s into the window: perf needs up to a few seconds to attach on a busy 2-core machine.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Host } from '../../../src/core/host/types';
+import { LocalHost } from '../../../src/core/host/local-host';
+import { SshHost } from '../../../src/core/host/ssh-host';
+import { startDemoServer, startLoad } from '../../helpers/demo-server';
+import { assertNothingLeft, isolateTempDir } from '../../helpers/processes';
+import { startSshd, type TestSshd } from '../../helpers/sshd';
+import { runProfile, SESSION_TREE } from './session-helpers';
+
+const tmp = isolateTempDir();
+let sshd: TestSshd;
+const T = { timeout: 90_000 };
+
+before(async () => {
+  sshd = await startSshd();
+});
+after(async () => {
+  await sshd?.stop();
+  tmp.restore();
+});
+
+async function exitMidRecording(host: Host): Promise<void> {
+  const victim = await startDemoServer({ threads: 2 });
+  const load = startLoad(victim.port, { seconds: 40, connections: 10 });
+  try {
+    const t0 = performance.now();
+    const r = await runProfile(
+      host,
+      { kind: 'pid', pid: victim.pid },
+      { durationSeconds: 20 },
+      {
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.phase === 'record' && e.message.startsWith('Recording 5/')) void victim.stop();
+        },
+      },
+    );
+    const p = r.profile;
+    assert.equal(p.partial, true);
+    assert.match(p.partialReason ?? '', /target process exited during record/);
+    assert.ok(performance.now() - t0 < 18_000, 'did not wait for the whole 20 s window');
+    assert.ok(r.events.some((e) => e.type === 'warning' && /exited/.test(e.message)));
+    assert.ok(p.durationSeconds !== null && p.durationSeconds < 10, `recorded ${p.durationSeconds} s`);
+    assert.ok(p.timeline.length >= 2, 'live data before the exit is kept');
+    assert.ok(
+      p.hotspots.length > 0 && (p.sampleCount ?? 0) > 0,
+      `what perf recorded before the exit was post-processed: ${p.partialReason}; samples ${p.sampleCount}`,
+    );
+    assert.equal(r.events.at(-1)?.type, 'done');
+  } finally {
+    await load.stop();
+    await victim.stop();
+    await host.dispose();
+  }
+  await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
+}
+
+test('locally: the target exiting mid-recording ends the session with what was recorded', T, () =>
+  exitMidRecording(new LocalHost()),
+);
+
+test('over ssh: the target exiting mid-recording ends the session with what was recorded', T, () =>
+  exitMidRecording(new SshHost(sshd.target, sshd.sshHostOptions)),
+);

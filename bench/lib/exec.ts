@@ -29,6 +29,8 @@ export interface Measured {
   wallMs: number;
   /** VmHWM of the measured process itself (KiB), from GNU time's wait4 rusage or /proc polling. */
   peakRssKiB: number | null;
+  /** User + system CPU time of the process and its waited-for children (GNU time only). */
+  cpuMs: number | null;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
@@ -52,7 +54,7 @@ let counter = 0;
 export async function measure(argv: string[], options: MeasureOptions): Promise<Measured> {
   const useTime = existsSync(GNU_TIME);
   const rssFile = join(options.scratch, `rss-${process.pid}-${++counter}.txt`);
-  const full = useTime ? [GNU_TIME, '-f', '%M', '-o', rssFile, '--', ...argv] : argv;
+  const full = useTime ? [GNU_TIME, '-f', '%M %U %S', '-o', rssFile, '--', ...argv] : argv;
   const stdoutFd = options.stdoutFile ? openSync(options.stdoutFile, 'w') : null;
   const stdinFd = options.stdinFile ? openSync(options.stdinFile, 'r') : null;
   const stdio: StdioOptions = [stdinFd ?? 'ignore', stdoutFd ?? 'pipe', 'pipe'];
@@ -94,17 +96,20 @@ export async function measure(argv: string[], options: MeasureOptions): Promise<
   });
   const wallMs = performance.now() - started;
   let peakRssKiB: number | null = polled;
+  let cpuMs: number | null = null;
   if (useTime) {
     try {
+      // GNU time prints "Command exited with non-zero status N" first when it did.
       const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-      const last = Number(lines[lines.length - 1]);
-      peakRssKiB = Number.isFinite(last) && last > 0 ? last : null;
+      const [rss, user, sys] = lines[lines.length - 1].split(' ').map(Number);
+      peakRssKiB = Number.isFinite(rss) && rss > 0 ? rss : null;
+      cpuMs = Number.isFinite(user) && Number.isFinite(sys) ? (user + sys) * 1000 : null;
     } catch {
       peakRssKiB = null;
     }
     rmSync(rssFile, { force: true });
   }
-  return { wallMs, peakRssKiB, exitCode, signal, stderr, stdout };
+  return { wallMs, peakRssKiB, cpuMs, exitCode, signal, stderr, stdout };
 }
 
 function readHwm(pid: number): number | null {

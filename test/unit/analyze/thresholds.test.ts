@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze, THRESHOLDS as T } from '../../../src/core/analyze';
+import { readFileSync } from 'node:fs';
+import { analyze, FINDING_IDS, THRESHOLDS as T } from '../../../src/core/analyze';
 import type { Profile } from '../../../src/core/profile';
 import { network, profileWith, stacksWith } from './profiles';
 
@@ -502,6 +503,23 @@ const cases: Case[] = [
     expect: [false, true, true],
   },
 ];
+
+describe('docs/diagnosis.md', () => {
+  const doc = readFileSync(new URL('../../../docs/diagnosis.md', import.meta.url), 'utf8');
+  it('documents every threshold with its value', () => {
+    for (const [name, value] of Object.entries(T)) {
+      assert.ok(doc.includes(`\`${name}\``), `${name} is not documented`);
+      const shown = value >= 1000 ? value.toLocaleString('en-US') : String(value);
+      assert.ok(doc.includes(shown), `${name}'s value ${shown} is not in the doc`);
+    }
+  });
+  it('documents every finding id and verdict', () => {
+    for (const id of FINDING_IDS) assert.ok(doc.includes(id), `${id} is not documented`);
+    for (const kind of ['idle', 'io-bound', 'syscall-bound', 'kernel-bound', 'user-bound', 'unknown']) {
+      assert.ok(doc.includes(`\`${kind}\``), kind);
+    }
+  });
+});
 
 describe('thresholds: each rule just below, at and just above its threshold', () => {
   it('covers every threshold exactly once', () => {

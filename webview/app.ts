@@ -104,7 +104,8 @@ export class App {
     });
     // Automatic activation: arrows move the focus and select (vscode-tabs alone needs Enter).
     this.tabsEl.addEventListener('keydown', (e) => {
-      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
+      // Enter/Space too: vscode-tabs selects the header it last moved to, not the one focused by other means.
+      if (!['ArrowLeft', 'ArrowRight', 'Home', 'End', 'Enter', ' '].includes(e.key)) return;
       const headers = this.tabs.map((t) => t.header!);
       if (!headers.includes(document.activeElement as HTMLElement)) return;
       if (e.key === 'Home' || e.key === 'End') {

@@ -42,6 +42,7 @@ export class FlameGraphView {
   private colorCache: string[] = [];
   private drawQueued = 0;
   private truncated = false;
+  private hasData = false;
   /** Timings of the last build and draw, for tests and the benchmark. */
   stats = { buildMs: 0, drawMs: 0, frames: 0, drawn: 0 };
 
@@ -137,7 +138,8 @@ export class FlameGraphView {
 
   /** New stacks. The tree is (re)built lazily, at the next draw while visible. */
   setData(folded: readonly FoldedStack[], kernelSymbols: Iterable<string>, truncated: boolean): void {
-    if (folded === this.folded) return;
+    if (folded === this.folded && this.hasData) return;
+    this.hasData = true;
     this.folded = folded;
     this.kernelSymbols = new Set(kernelSymbols);
     this.truncated = truncated;
@@ -176,8 +178,9 @@ export class FlameGraphView {
 
   /** Build if needed and draw synchronously; returns false when not visible. */
   render(): boolean {
-    const width = this.scroller.clientWidth;
-    if (width === 0) return false;
+    // The section, not the scroller: the scroller is hidden while there is nothing to draw.
+    const width = this.scroller.hidden ? this.element.clientWidth : this.scroller.clientWidth;
+    if (width === 0 || !this.hasData) return false;
     if (!this.tree) {
       const t0 = performance.now();
       this.tree = buildFlameTree(this.folded, this.kernelSymbols);
@@ -312,6 +315,7 @@ export class FlameGraphView {
   }
 
   private onKey(e: KeyboardEvent): void {
+    if (!this.tree) this.render();
     const t = this.tree;
     if (!t) return;
     let n = this.focused < 0 ? this.zoom : this.focused;

@@ -7,7 +7,13 @@ import uPlot from 'uplot';
 import type { CpuFields, Profile, ThreadStat, TimelineSample } from '../../src/core/profile';
 import { h, icon, replaceChildren } from '../dom';
 import { isNum, num, pct } from '../format';
-import { cssVar } from '../theme';
+import { cssVar, parseColor } from '../theme';
+
+/** `rgba()` of a theme colour with an alpha, for the area under a line; the colour itself if unparsable. */
+function withAlpha(color: string, alpha: number): string {
+  const rgb = parseColor(color);
+  return rgb ? `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${alpha})` : color;
+}
 import { SortableTable, type SortState } from './table';
 
 /** A thread is "hot" from this CPU (percent of one core) and at least half the busiest thread's. */
@@ -296,11 +302,14 @@ export class CpuView {
       this.procPlot.setData(procData);
       this.hostPlot?.setData(hostData);
     }
+    // Without a cursor on the chart the legend shows the latest sample rather than dashes.
+    const last = t.length - 1;
+    if (last >= 0) for (const plot of [this.procPlot, this.hostPlot]) plot?.setLegend({ idx: last });
   }
 
   private makePlot(
     el: HTMLElement,
-    series: Array<{ label: string; stroke: string; dash?: number[] }>,
+    series: Array<{ label: string; stroke: string; dash?: number[]; fill?: boolean }>,
     data: uPlot.AlignedData,
     max?: number,
   ): uPlot {
@@ -333,9 +342,11 @@ export class CpuView {
           ...series.map((s) => ({
             label: s.label,
             stroke: s.stroke,
+            fill: s.fill ? withAlpha(s.stroke, 0.12) : undefined,
             width: 1.5,
             dash: s.dash,
             spanGaps: false,
+            points: { show: (u: uPlot) => u.data[0].length < 40 },
             value: (_u: uPlot, v: number | null) => pct(v),
           })),
         ],

@@ -12,6 +12,7 @@ export class HotspotsView {
   private readonly filterInput: HTMLInputElement;
   private readonly countEl: HTMLElement;
   private hotspots: Hotspot[] = [];
+  private maxSelf = 100;
   private kind: Kind = 'all';
   private readonly kindButtons = new Map<Kind, HTMLButtonElement>();
 
@@ -42,7 +43,7 @@ export class HotspotsView {
               : null,
           ],
         },
-        { key: 'self', label: 'Self', numeric: true, value: (r) => r.self, cell: (r) => pctBar(r.self) },
+        { key: 'self', label: 'Self', numeric: true, value: (r) => r.self, cell: (r) => pctBar(r.self, this.maxSelf) },
         { key: 'children', label: 'Total', numeric: true, value: (r) => r.children, cell: (r) => pct(r.children) },
         {
           key: 'kernel',
@@ -114,6 +115,7 @@ export class HotspotsView {
 
   setProfile(p: Profile): void {
     this.hotspots = p.hotspots;
+    this.maxSelf = Math.max(1, ...p.hotspots.map((x) => x.self));
     this.apply();
   }
 
@@ -129,8 +131,9 @@ export class HotspotsView {
   }
 }
 
-function pctBar(v: number): HTMLElement {
+/** The percentage with a bar scaled to the hottest function (so the top one fills it). */
+function pctBar(v: number, max: number): HTMLElement {
   const bar = h('span', { class: 'pct-bar', 'aria-hidden': 'true' });
-  bar.style.width = `${Math.min(100, Math.max(0, v))}%`;
+  bar.style.width = `${Math.min(100, Math.max(0, (v / max) * 100))}%`;
   return h('span', { class: 'pct-cell' }, h('span', { class: 'pct-track' }, bar), pct(v, 1));
 }

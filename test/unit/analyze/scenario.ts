@@ -1,9 +1,8 @@
 /**
- * Builds a Profile from one captured scenario (test/fixtures/scenarios/NAME, made by make-scenario.sh from
- * real workloads). pidstat, mpstat and perf script go through the collectors' parsers; the few plain
- * outputs the collectors have no parser for yet (perf stat totals, perf report's flat lines, nstat -a,
- * wrk's summary, capture.sh's host.txt) are read here with minimal, strict extraction that throws when a
- * file does not look as expected.
+ * Builds a Profile from one capture: a folder of real tool outputs as capture.sh writes them
+ * (test/fixtures/scenarios/NAME, or a temp folder in the integration test). Every tool output goes through
+ * the collectors' parsers (src/core/collect); only capture.sh's own host.txt/commands.txt and wrk's
+ * summary line are read here.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,11 +12,14 @@ import { PidstatParser, type PidstatInterval } from '../../../src/core/collect/p
 import { parseMpstat } from '../../../src/core/collect/mpstat';
 import { runLines } from '../../../src/core/collect/lines';
 import { collapseText } from '../../../src/core/collect/stackcollapse';
+import { parsePerfStat, ratePerSecond, type PerfStatResult } from '../../../src/core/collect/perf-stat';
+import { hotspotsFromReport, parsePerfReport } from '../../../src/core/collect/perf-report';
+import { parseNstat } from '../../../src/core/collect/nstat';
+import { networkFromCounters } from '../../../src/core/collect/network';
+import { parseFdListing } from '../../../src/core/collect/eventfd';
 import {
   PROFILE_SCHEMA,
   type CpuFields,
-  type Hotspot,
-  type NetworkCounters,
   type Profile,
   type SourceRecord,
   type SyscallStat,
@@ -99,85 +101,19 @@ function mpstat(text: string): { system: CpuFields; perCpu: Array<CpuFields & { 
   };
 }
 
-/** `perf stat` default output: "  <count>  <event>" lines and "<s> seconds time elapsed". */
-function perfStat(text: string): { counts: Map<string, number>; seconds: number } {
-  const counts = new Map<string, number>();
-  let seconds: number | null = null;
-  for (const line of text.split('\n')) {
-    const c = /^\s+([\d,]+|<not counted>)\s+([\w:.-]+)\s*(?:#.*)?$/.exec(line);
-    // "<not counted>": the task never ran while perf counted, i.e. zero events.
-    if (c) counts.set(c[2], c[1] === '<not counted>' ? 0 : Number(c[1].replace(/,/g, '')));
-    const s = /^\s+([\d.]+) seconds time elapsed/.exec(line);
-    if (s) seconds = Number(s[1]);
-  }
-  if (seconds === null) throw new Error('scenario: perf stat output without "seconds time elapsed"');
-  return { counts, seconds };
-}
-
-/** `perf report --stdio --no-children` flat lines: "  4.65%  comm  dso  [k] symbol". */
-function perfReport(text: string): Hotspot[] {
-  const bySymbol = new Map<string, Hotspot>();
-  for (const line of text.split('\n')) {
-    const m = /^\s+([\d.]+)%\s+(\S.*?)\s+(\S+)\s+\[([k.])\]\s+(.+?)\s*$/.exec(line);
-    if (!m) continue;
-    const key = `${m[3]}\0${m[5]}`;
-    const h = bySymbol.get(key) ?? {
-      symbol: m[5],
-      dso: m[3],
-      kernel: m[4] === 'k',
-      self: 0,
-      children: null,
-      file: null,
-      line: null,
-      callers: [],
-      threads: [],
-    };
-    h.self += Number(m[1]);
-    if (!h.threads.includes(m[2])) h.threads.push(m[2]);
-    bySymbol.set(key, h);
-  }
-  return [...bySymbol.values()].sort((a, b) => b.self - a.self);
-}
-
-/** `nstat -asz`: "Name  value  rate" lines. */
-function nstat(text: string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const r = /^(\w+)\s+(\d+)\s/.exec(line);
-    if (r) m.set(r[1], Number(r[2]));
-  }
-  if (m.size === 0) throw new Error('scenario: nstat output without counters');
-  return m;
-}
-
-function network(before: Map<string, number>, after: Map<string, number>, seconds: number): NetworkCounters {
-  const d = (name: string) =>
-    after.has(name) && before.has(name) ? (after.get(name) as number) - (before.get(name) as number) : null;
-  return {
-    kind: 'delta',
-    seconds,
-    retransSegs: d('TcpRetransSegs'),
-    listenOverflows: d('TcpExtListenOverflows'),
-    listenDrops: d('TcpExtListenDrops'),
-    tcpBacklogDrop: d('TcpExtTCPBacklogDrop'),
-    rcvPruned: d('TcpExtRcvPruned'),
-    tcpTimeouts: d('TcpExtTCPTimeouts'),
-    activeOpens: d('TcpActiveOpens'),
-    passiveOpens: d('TcpPassiveOpens'),
-    inSegs: d('TcpInSegs'),
-    outSegs: d('TcpOutSegs'),
-    nicDrops: {},
-    softirqNetRx: null,
-    softirqNetTx: null,
-    other: {},
-    source: 'nstat -asz (before/after)',
-  };
-}
-
 export function loadScenario(name: string): Profile {
-  const dir = join(SCENARIOS_DIR, name);
-  const host = hostInfo(must(read(dir, 'host.txt'), `${name}/host.txt missing`));
-  const commands = must(read(dir, 'commands.txt'), `${name}/commands.txt missing`);
+  return loadCapture(join(SCENARIOS_DIR, name));
+}
+
+/** perf stat output, or null when perf could not count (e.g. no permission for the tracepoints). */
+function perfStat(text: string | null): PerfStatResult | null {
+  if (text === null || !/seconds time elapsed/.test(text)) return null;
+  return parsePerfStat(text);
+}
+
+export function loadCapture(dir: string): Profile {
+  const host = hostInfo(must(read(dir, 'host.txt'), `${dir}/host.txt missing`));
+  const commands = must(read(dir, 'commands.txt'), `${dir}/commands.txt missing`);
   const pid = Number(must(/target pid (\d+)/.exec(commands), 'no target pid in commands.txt')[1]);
   const sources: SourceRecord[] = [];
   const src = (tool: string, command: string) => sources.push({ tool, command, version: null });
@@ -187,13 +123,10 @@ export function loadScenario(name: string): Profile {
   const mp = mpstat(must(read(dir, 'mpstat.txt'), 'mpstat.txt missing'));
   src('mpstat', 'mpstat -P ALL 1 N');
 
-  const statText = read(dir, 'perf-stat.txt');
-  const stat = statText && /seconds time elapsed/.test(statText) ? perfStat(statText) : null;
+  const stat = perfStat(read(dir, 'perf-stat.txt'));
   if (stat) src('perf stat', 'perf stat -e raw_syscalls:sys_enter,syscalls:sys_enter_io_uring_enter,… -p PID');
-  const rate = (event: string) => {
-    const c = stat?.counts.get(event);
-    return c === undefined || !stat ? null : c / stat.seconds;
-  };
+  const countOf = (event: string) => stat?.counts.find((c) => c.event === event)?.count ?? null;
+  const rate = (event: string) => (stat ? ratePerSecond(stat, event) : null);
   const syscalls: SyscallStat[] = [];
   for (const [event, label] of [
     ['raw_syscalls:sys_enter', 'total'],
@@ -201,33 +134,32 @@ export function loadScenario(name: string): Profile {
     ['syscalls:sys_enter_futex', 'futex'],
     ['syscalls:sys_enter_write', 'write'],
   ] as const) {
-    const c = stat?.counts.get(event);
-    if (c !== undefined && stat) {
+    // `<not counted>`: the task never ran while perf counted, i.e. zero events.
+    const c = stat?.counts.find((x) => x.event === event);
+    if (c && stat?.elapsedSeconds) {
+      const calls = c.count ?? 0;
       syscalls.push({
         name: label,
-        calls: c,
+        calls,
         errors: null,
         seconds: null,
         usecsPerCall: null,
         percent: null,
-        perSecond: c / stat.seconds,
+        perSecond: calls / stat.elapsedSeconds,
       });
     }
   }
-  const usesUring = (stat?.counts.get('syscalls:sys_enter_io_uring_enter') ?? 0) > 0;
+  const usesUring = (countOf('syscalls:sys_enter_io_uring_enter') ?? 0) > 0;
 
-  const eventfdText = read(dir, 'perf-stat-eventfd.txt');
-  const fdsText = read(dir, 'fds.txt') ?? '';
-  const eventfdFds = [...fdsText.matchAll(/\s(\d+) -> anon_inode:\[eventfd\]/g)].map((m) => Number(m[1]));
-  let eventfd: Profile['eventfd'] = null;
-  if (eventfdText && /seconds time elapsed/.test(eventfdText)) {
-    const e = perfStat(eventfdText);
-    eventfd = {
-      fds: eventfdFds,
-      writesPerSecond: (e.counts.get('syscalls:sys_enter_write') ?? 0) / e.seconds,
-      source: `perf stat -e syscalls:sys_enter_write --filter '${eventfdFds.map((f) => `fd == ${f}`).join(' || ')}'`,
-    };
-  }
+  const eventfdStat = perfStat(read(dir, 'perf-stat-eventfd.txt'));
+  const eventfdFds = parseFdListing(must(read(dir, 'fds.txt'), 'fds.txt missing')).eventfds;
+  const eventfd: Profile['eventfd'] = eventfdStat
+    ? {
+        fds: eventfdFds,
+        writesPerSecond: ratePerSecond(eventfdStat, 'syscalls:sys_enter_write') ?? 0,
+        source: `perf stat -e syscalls:sys_enter_write --filter '${eventfdFds.map((f) => `fd == ${f}`).join(' || ')}'`,
+      }
+    : null;
 
   const scriptGz = join(dir, 'perf-script.txt.gz');
   const folded = existsSync(scriptGz)
@@ -236,7 +168,7 @@ export function loadScenario(name: string): Profile {
       )
     : [];
   const reportText = read(dir, 'perf-report.txt');
-  const hotspots = reportText ? perfReport(reportText) : [];
+  const hotspots = reportText ? hotspotsFromReport(parsePerfReport(reportText)) : [];
   if (reportText) src('perf record', 'perf record -F 999 -g -p PID -- sleep N');
   // perf record prints "(N samples)", or nothing at all when it took none.
   const samples =
@@ -244,8 +176,11 @@ export function loadScenario(name: string): Profile {
 
   const nBefore = read(dir, 'nstat.before.txt');
   const nAfter = read(dir, 'nstat.after.txt');
-  const seconds = stat?.seconds ?? null;
-  const net = nBefore && nAfter ? network(nstat(nBefore), nstat(nAfter), seconds ?? 0) : null;
+  const seconds = stat?.elapsedSeconds ?? null;
+  const net =
+    nBefore && nAfter
+      ? networkFromCounters(parseNstat(nAfter), parseNstat(nBefore), seconds, 'nstat -asz (before/after)')
+      : null;
   if (net) src('nstat', 'nstat -asz');
 
   const wrk = read(dir, 'wrk.txt');
@@ -302,13 +237,14 @@ export function loadScenario(name: string): Profile {
       ? { voluntaryPerSecond: cswch, involuntaryPerSecond: nvcswch, maxThread, source: 'pidstat -w -t' }
       : null,
     network: net,
-    lockContention: stat?.counts.has('syscalls:sys_enter_futex')
-      ? {
-          futexSeconds: null,
-          futexPerSecond: rate('syscalls:sys_enter_futex'),
-          source: 'perf stat (syscalls:sys_enter_futex)',
-        }
-      : null,
+    lockContention:
+      countOf('syscalls:sys_enter_futex') !== null || stat?.counts.some((c) => c.event === 'syscalls:sys_enter_futex')
+        ? {
+            futexSeconds: null,
+            futexPerSecond: rate('syscalls:sys_enter_futex'),
+            source: 'perf stat (syscalls:sys_enter_futex)',
+          }
+        : null,
     hotspots,
     folded,
     foldedTruncated: false,

@@ -2,18 +2,15 @@
  * Everything a session has gathered so far. It only grows; at any moment (done, cancelled, target gone,
  * a tool failed) it can be turned into a Profile, which is how a cut-short session still returns data.
  */
-import type {
-  Capabilities,
-  DataQualityNote,
-  FoldedStack,
-  Hotspot,
-  NetworkCounters,
-  SourceRecord,
-  TimelineSample,
-} from '../profile';
+import type { Capabilities, DataQualityNote, SourceRecord, TimelineSample } from '../profile';
 import type { Breakdown } from '../live/reading';
 import type { ResolvedTarget } from '../target/resolve';
-import type { StatTotals } from './stat-stream';
+import type { PerfStatResult } from '../collect/perf-stat';
+import type { PerfReport } from '../collect/perf-report';
+import type { StackCollapser } from '../collect/stackcollapse';
+import type { StraceSummary } from '../collect/strace';
+import type { SsSummary } from '../collect/ss';
+import type { NetSnapshot } from './net';
 
 export interface Gathered {
   hostDescription: string;
@@ -28,14 +25,19 @@ export interface Gathered {
   window: Breakdown | null;
   /** Seconds actually recorded (perf stat intervals, else the live window). */
   recordedSeconds: number | null;
-  stat: StatTotals | null;
-  statEvents: string[];
+  stat: PerfStatResult | null;
+  statCommand: string;
   eventfdFds: number[];
-  strace: string | null;
-  network: NetworkCounters | null;
-  hotspots: Hotspot[];
-  folded: FoldedStack[];
-  foldedTruncated: boolean;
+  strace: StraceSummary | null;
+  straceCommand: string;
+  netBefore: NetSnapshot | null;
+  netAfter: NetSnapshot | null;
+  ss: SsSummary | null;
+  report: PerfReport | null;
+  reportCommand: string;
+  collapser: StackCollapser | null;
+  foldCommand: string;
+  /** Exact sample count from the fold on the target. */
   sampleCount: number | null;
   sources: SourceRecord[];
   partialReasons: string[];
@@ -54,13 +56,17 @@ export function emptyGathered(hostDescription: string, transport: 'local' | 'ssh
     window: null,
     recordedSeconds: null,
     stat: null,
-    statEvents: [],
+    statCommand: '',
     eventfdFds: [],
     strace: null,
-    network: null,
-    hotspots: [],
-    folded: [],
-    foldedTruncated: false,
+    straceCommand: '',
+    netBefore: null,
+    netAfter: null,
+    ss: null,
+    report: null,
+    reportCommand: '',
+    collapser: null,
+    foldCommand: '',
     sampleCount: null,
     sources: [],
     partialReasons: [],

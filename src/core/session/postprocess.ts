@@ -25,6 +25,12 @@ export interface PostprocessOutcome {
 
 const MAX_REPORT_CHARS = 4 * 1024 * 1024;
 
+/** How the report and the folded stacks were made, for the Profile's sources. */
+export const REPORT_COMMAND = (children: boolean) =>
+  `perf report -i perf.data --stdio ${children ? '--children' : '--no-children'} -g none --sort dso,sym --percent-limit 0.05 --no-inline`;
+export const FOLD_COMMAND =
+  'perf script -i perf.data -F comm,pid,tid,time,event,ip,sym,dso --no-inline | awk (unique stacks counted on the target) | stackcollapse-perf';
+
 export async function postprocess(
   host: Host,
   options: {

@@ -19,10 +19,13 @@ import { resolveTarget, validateSpec, describeSpec, printable } from '../target/
 import type { ResolvedTarget } from '../target/resolve';
 import { assemble } from './assemble';
 import { addNote, emptyGathered, type Gathered } from './gathered';
-import { analyzeProfile, foldStacks, parseHotspots, probeTarget, type ProbeOutcome } from './integrations';
-import { diffNet, parseNetSnapshot, type NetSnapshot } from './net';
+import { analyzeProfile, foldCollapser, parseHotspots, probeTarget, type ProbeOutcome } from './integrations';
+import { parseNetSnapshot, type NetSnapshot } from './net';
+import { parseSsSummary } from '../collect/ss';
+import { eventfdWriteFilter } from '../collect/perf-stat';
+import { parseStraceSummary } from '../collect/strace';
 import { resolveOptions, STRACE_COST_WARNING } from './options';
-import { postprocess } from './postprocess';
+import { FOLD_COMMAND, postprocess, REPORT_COMMAND } from './postprocess';
 import { choosePrivilege, sudoRefused, type Privilege } from './privilege';
 import { record, perfRecordArgv, perfStatArgv, straceArgv, type RecordPlan } from './record';
 import { NET_SNAPSHOT, PREPARE_SCRIPT } from './scripts';
@@ -42,7 +45,6 @@ const PHASE_START: Record<SessionPhase, number> = {
   done: 1,
 };
 const MAX_TIMELINE = 3600;
-const MAX_FOLDED = 20_000;
 
 export async function profile(
   host: Host,
@@ -133,7 +135,8 @@ class Session {
     this.progress('resolve', 0, `Looking for ${describeSpec(this.spec)} on ${this.host.description}`);
     // A PID needs no lookup: start the live breakdown at once, while the target is checked and the host probed.
     if (this.spec.kind === 'pid') this.startSampler(this.spec.pid);
-    const probing = probeTarget(this.host, this.opts, signal);
+    const probing = probeTarget(this.host, signal);
+    probing.catch(() => undefined); // awaited later; a cancel may reject it before then
     const target = await this.resolve(probing);
     if (!target || this.cancelled) return;
     this.g.target = target;
@@ -276,7 +279,7 @@ class Session {
       .sort((a, b) => a - b)
       .slice(0, 64);
     const tracepoints = new Set(s.lines.get('tp') ?? []);
-    this.netBefore = this.readNet(s, 'before');
+    this.g.netBefore = this.readNet(s, 'before');
     this.g.sources.push({
       tool: 'proc',
       command: `/proc/${target.pid}/fd, /proc/${target.pid}/net/{snmp,netstat}, /proc/softirqs`,
@@ -320,10 +323,9 @@ class Session {
           });
         }
         if (fds.length > 0 && tracepoints.has('syscalls/sys_enter_write')) {
-          plan.eventfdFilter = fds.map((f) => `fd == ${f}`).join(' || ');
+          plan.eventfdFilter = eventfdWriteFilter(fds);
           this.g.eventfdFds = fds;
         }
-        this.g.statEvents = plan.statEvents;
       } else {
         addNote(this.g, {
           id: 'no-tracepoints',
@@ -352,7 +354,6 @@ class Session {
     return plan;
   }
 
-  private netBefore: NetSnapshot | null = null;
   private perfRecordTail: string | null = null;
 
   private readNet(s: ReturnType<typeof splitSections>, when: string): NetSnapshot | null {
@@ -413,10 +414,17 @@ class Session {
 
     if (outcome) {
       this.recordOutcome(plan, outcome);
-      if (outcome.stat) {
-        const totals = outcome.stat.result();
-        this.g.stat = totals;
-        this.g.recordedSeconds = totals.seconds > 0 ? Math.round(totals.seconds * 100) / 100 : null;
+      if (outcome.stat && outcome.stat.lines > 0) {
+        try {
+          const result = outcome.stat.parser.end();
+          this.g.stat = result;
+          this.g.statCommand = perfStatArgv(plan).join(' ');
+          if (result.elapsedSeconds && result.elapsedSeconds > 0)
+            this.g.recordedSeconds = Math.round(result.elapsedSeconds * 100) / 100;
+        } catch (e) {
+          if (!this.cancelled)
+            this.partial(`perf stat output could not be read: ${e instanceof Error ? e.message : String(e)}`);
+        }
       }
     }
     this.g.recordedSeconds ??= this.g.window?.seconds ?? null;
@@ -428,27 +436,20 @@ class Session {
     const r = await this.host.run(w, { signal: this.ctl.signal, timeoutMs: 20_000, maxOutputBytes: 4 << 20 });
     if (this.cancelled) return;
     const s = splitSections(r.stdout);
-    const after = this.readNet(s, 'after');
-    if (this.netBefore && after) {
-      this.g.network = diffNet(
-        this.netBefore,
-        after,
-        this.g.recordedSeconds,
-        '/proc/PID/net/{snmp,netstat}, /proc/softirqs, /sys/class/net/*/statistics (before/after)',
-      );
-    }
+    this.g.netAfter = this.readNet(s, 'after');
     const ss = s.lines.get('ss');
-    if (ss && this.g.network) {
-      const estab = /estab (\d+)/.exec(ss.join('\n'));
-      if (estab) this.g.network.other['ssEstablished'] = Number(estab[1]);
+    if (ss && ss.join('').trim() !== '') {
+      try {
+        this.g.ss = parseSsSummary(ss.join('\n'));
+      } catch {
+        // ss -s is a nicety (connection counts); the counters above carry the network evidence.
+      }
     }
   }
 
   private recordOutcome(plan: RecordPlan, o: Awaited<ReturnType<typeof record>>): void {
     const src = (tool: string, argv: string[]) => this.g.sources.push({ tool, command: argv.join(' '), version: null });
     if (plan.perf) src('perf record', [...perfRecordArgv(plan).slice(5), `(ended by SIGINT after ${plan.seconds} s)`]);
-    if (o.stat) src('perf stat', perfStatArgv(plan));
-    if (plan.strace) src('strace', straceArgv(plan));
     this.g.sources.push({
       tool: 'live sampler',
       command: `/proc/${plan.pid}/{stat,task/*/stat,task/*/schedstat,task/*/status}, /proc/stat every 1 s`,
@@ -471,12 +472,19 @@ class Session {
     }
     if (o.stat && o.statResult && !this.cancelled && !this.targetExitedAt) {
       const r = o.statResult;
-      if (r.exitCode !== 0 && o.stat.result().intervals === 0) this.toolFailed('perf stat', r);
+      if (r.exitCode !== 0 && o.stat.lines === 0) this.toolFailed('perf stat', r);
     }
     if (o.straceResult && !this.cancelled) {
       const text = o.straceResult.stdout.trim();
-      if (text) this.g.strace = text;
-      else this.toolFailed('strace', o.straceResult);
+      if (!text) this.toolFailed('strace', o.straceResult);
+      else {
+        try {
+          this.g.strace = parseStraceSummary(text);
+          this.g.straceCommand = straceArgv(plan).join(' ');
+        } catch (e) {
+          this.partial(`strace output could not be read: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
     }
   }
 
@@ -502,16 +510,6 @@ class Session {
       timeoutMs: Math.max(120_000, this.opts.durationSeconds * 20_000),
     });
     if (this.cancelled) return;
-    this.g.sources.push({
-      tool: 'perf report',
-      command: `perf report -i perf.data --stdio ${plan.callGraph !== 'none' ? '--children' : '--no-children'} -g none --sort dso,sym --percent-limit 0.05 --no-inline`,
-      version: this.g.capabilities?.perfVersion ?? null,
-    });
-    this.g.sources.push({
-      tool: 'perf script',
-      command: 'perf script -i perf.data -F comm,pid,tid,time,event,ip,sym,dso --no-inline | fold (on the target)',
-      version: this.g.capabilities?.perfVersion ?? null,
-    });
     if (/zero-sized data/.test(out.reportErr + out.scriptErr)) {
       // perf ended before it wrote a sample (e.g. the target exited while perf was attaching).
       this.partial('perf recorded no samples (perf.data is empty)');
@@ -522,8 +520,9 @@ class Session {
       this.partial(`perf report failed: ${printable(out.reportErr.trim().split('\n').slice(-2).join(' / '), 300)}`);
     } else {
       try {
-        const { hotspots, sampleCount } = parseHotspots(out.report);
-        this.g.hotspots = hotspots;
+        const { report, sampleCount } = parseHotspots(out.report);
+        this.g.report = report;
+        this.g.reportCommand = REPORT_COMMAND(plan.callGraph !== 'none');
         this.g.sampleCount = sampleCount;
       } catch (e) {
         this.partial(`perf report output could not be read: ${e instanceof Error ? e.message : String(e)}`);
@@ -537,14 +536,11 @@ class Session {
       );
     }
     if (fr.uniqueStacks > 0) {
-      const folded = foldStacks(out.fold.scriptText());
-      folded.sort((a, b) => b.count - a.count || (a.stack < b.stack ? -1 : 1));
-      this.g.foldedTruncated = folded.length > MAX_FOLDED;
-      this.g.folded = folded.slice(0, MAX_FOLDED);
-      this.g.sampleCount ??= fr.samples;
+      this.g.collapser = foldCollapser(out.fold.scriptText());
+      this.g.foldCommand = FOLD_COMMAND;
       if (fr.samples > 0) this.g.sampleCount = fr.samples;
     }
-    if (fr.complete && fr.samples === 0 && this.g.hotspots.length === 0) {
+    if (fr.complete && fr.samples === 0 && (this.g.report?.entries.length ?? 0) === 0) {
       this.partial(
         `perf recorded no samples${this.perfRecordTail ? ` (perf record said: ${printable(this.perfRecordTail, 200)})` : ''}`,
       );
@@ -566,7 +562,7 @@ class Session {
     }
     if (this.targetExitedAt !== null) this.targetGone();
     this.progress('analyze', 0, 'Analysing');
-    const p = assemble(this.g, { reasons: this.g.partialReasons });
+    const p = assemble(this.g);
     const { verdict, findings } = analyzeProfile(p);
     p.verdict = verdict;
     p.findings = findings;

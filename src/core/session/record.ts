@@ -5,7 +5,7 @@
  */
 import type { Host, RunResult } from '../host/types';
 import type { Privilege } from './privilege';
-import { StatStream } from './stat-stream';
+import { PerfStatParser, perfStatArgv as buildPerfStatArgv, type PerfStatEventSpec } from '../collect/perf-stat';
 
 export interface RecordPlan {
   pid: number;
@@ -86,12 +86,39 @@ export function perfRecordArgv(plan: RecordPlan): string[] {
   ];
 }
 
+export function perfStatEvents(plan: Pick<RecordPlan, 'statEvents' | 'eventfdFilter'>): PerfStatEventSpec[] {
+  const events: PerfStatEventSpec[] = plan.statEvents.map((name) => ({ name }));
+  if (plan.eventfdFilter) events.push({ name: 'syscalls:sys_enter_write', filter: plan.eventfdFilter });
+  return events;
+}
+
+/** `perf stat -I 1000 -x, --log-fd 1` on the plan's tracepoints: counts stream to stdout every second. */
 export function perfStatArgv(plan: RecordPlan): string[] {
-  const argv = [plan.perf!, 'stat', '-I', '1000', '-x', ',', '--log-fd', '1'];
-  if (plan.statEvents.length > 0) argv.push('-e', plan.statEvents.join(','));
-  if (plan.eventfdFilter) argv.push('-e', 'syscalls:sys_enter_write', '--filter', plan.eventfdFilter);
-  argv.push('-p', String(plan.pid), '--', 'sleep', String(plan.seconds));
-  return argv;
+  return buildPerfStatArgv({
+    pid: plan.pid,
+    events: perfStatEvents(plan),
+    durationSeconds: plan.seconds,
+    intervalMs: 1000,
+    csv: true,
+    toStdout: true,
+    toolPath: plan.perf ?? undefined,
+  });
+}
+
+/** Feeds perf stat lines to the collectors' parser; a line it cannot read is kept aside, not fatal. */
+export class StatStream {
+  readonly parser = new PerfStatParser();
+  readonly unexpected: string[] = [];
+  lines = 0;
+
+  push(line: string): void {
+    this.lines++;
+    try {
+      this.parser.push(line);
+    } catch (e) {
+      if (this.unexpected.length < 5) this.unexpected.push(e instanceof Error ? e.message : String(e));
+    }
+  }
 }
 
 export function straceArgv(plan: RecordPlan): string[] {

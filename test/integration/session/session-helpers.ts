@@ -95,6 +95,19 @@ export function assertDemoProfile(r: Recorded, demoPid: number): void {
   assert.ok((p.ioUring?.enterPerSecond ?? 0) > 0, `io_uring_enter/s ${JSON.stringify(p.ioUring)}`);
   assert.ok(p.network && (p.network.inSegs ?? 0) > 0, 'TCP segments moved during the window');
 
+  // A verdict with its evidence, and the finding the demo exists to show.
+  assert.notEqual(p.verdict.kind, 'unknown', `verdict: ${p.verdict.summary}`);
+  assert.ok(p.verdict.summary.length > 0 && p.verdict.evidence.length > 0, 'the verdict carries its evidence');
+  const storm = p.findings.find((f) => f.id === 'eventfd-wakeup-storm');
+  assert.ok(storm, `findings: ${p.findings.map((f) => f.id).join(', ')}`);
+  assert.ok(storm.fixes.includes('coalesce-eventfd-wakeups') && storm.evidence.length > 0);
+  // perf report has no callers with -g none; the folded stacks supply them.
+  const wake = p.hotspots.find((h) => h.symbol === 'IoUringExecutor::wakeThread');
+  assert.ok(
+    wake && wake.callers.some((c) => c.startsWith('IoUringExecutor::scheduleOn')),
+    `callers ${JSON.stringify(wake?.callers)}`,
+  );
+
   // Live data from the first seconds on.
   assert.ok(r.firstLiveMs !== null, 'live events arrived');
   assert.ok(p.timeline.length >= 2, `timeline ${p.timeline.length}`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CommandLog } from './command-log';
 import { tempDirPrefix } from './local-host';
 import { startProcess, type RunningProcess, type StopReason } from './process-runner';
+import { quoteCommandLine } from './posix-quote';
 import { parseWrapperLine, remoteCommandLine, remoteKillCommandLine } from './remote-wrapper';
 import { checkRun, logEntry, notStarted } from './run-checks';
 import { parseSshTarget, sshCommonArgs, validateSshOptions, type SshHostOptions, type SshTarget } from './ssh-options';
@@ -142,7 +143,13 @@ export class SshHost implements Host {
         'Check the host name, network and port.',
       );
     }
-    if (raw.exitCode !== 0) throw sshFailure(this.description, raw.stderr);
+    if (raw.exitCode !== 0) {
+      throw sshFailure(
+        this.description,
+        raw.stderr || `ssh exited with ${raw.exitCode ?? raw.signal} and no message`,
+        this.tryCommand(),
+      );
+    }
     const pid = await this.queryMasterPid();
     if (pid === null) {
       killProcessesUsing(`ControlPath=${controlPath}`);
@@ -161,6 +168,17 @@ export class SshHost implements Host {
     const raw = await proc.result;
     const m = /Master running \(pid=(\d+)\)/.exec(raw.stderr);
     return m ? Number(m[1]) : null;
+  }
+
+  /** What the user can type to reproduce a connection problem (quoted for a shell). */
+  private tryCommand(): string {
+    const port = this.target.port ?? this.options.port;
+    const parts = [this.sshPath, '-v'];
+    if (this.options.configFile !== undefined) parts.push('-F', this.options.configFile);
+    if (port) parts.push('-p', String(port));
+    if (this.options.identityFile !== undefined) parts.push('-i', this.options.identityFile);
+    parts.push(this.target.user ? `${this.target.user}@${this.target.host}` : this.target.host);
+    return quoteCommandLine(parts);
   }
 
   private muxArgs(remoteCommand: string): string[] {
@@ -240,7 +258,7 @@ export class SshHost implements Host {
       throw new HostError(`${argv[0]} was not found on ${this.description}.`, 'ENOENT', missingToolHint(argv[0]));
     }
     if (state.exit === null && !stopped) {
-      if (state.pgid === null) throw sshFailure(this.description, raw.stderr);
+      if (state.pgid === null) throw sshFailure(this.description, raw.stderr, this.tryCommand());
       // The command had started: its connection broke (network, master killed, sshd gone).
       throw new HostError(
         `The ssh connection to ${this.description} was lost while ${argv[0]} was running; its output so far was delivered.`,
@@ -336,9 +354,13 @@ export class SshHost implements Host {
       return p.result.catch(() => undefined);
     });
     await Promise.all(stops);
-    // Temp dirs need the connection; then no more commands.
-    if (this.masterPid !== null && isAlive(this.masterPid)) {
-      for (const dir of [...this.tempDirs]) await this.removeTempDir(dir).catch(() => undefined);
+    // Temp dirs need the connection (re-opened if it dropped, e.g. perf.data left by a broken run).
+    if (this.tempDirs.size > 0) {
+      const connected = await this.connect().then(
+        () => true,
+        () => false,
+      );
+      if (connected) for (const dir of [...this.tempDirs]) await this.removeTempDir(dir).catch(() => undefined);
     }
     this.disposed = true;
     await Promise.all([...this.pending]);
@@ -431,7 +453,7 @@ async function makeControlDir(): Promise<string> {
 }
 
 /** Turns ssh's own error output into a HostError('SSH') with the line that matters and a hint. */
-export function sshFailure(description: string, stderr: string): HostError {
+export function sshFailure(description: string, stderr: string, tryCommand: string | null = null): HostError {
   const lines = stderr
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -442,7 +464,7 @@ export function sshFailure(description: string, stderr: string): HostError {
     ) ??
     lines[lines.length - 1] ??
     'ssh exited without a message';
-  let hint = `Run \`ssh ${description.replace(/^ssh /, '')} true\` in a terminal to see the problem.`;
+  let hint = `Run \`${tryCommand ?? description.replace(/^ssh /, 'ssh -v ')} true\` in a terminal to see the problem.`;
   if (/Permission denied/i.test(line)) {
     hint =
       'Key-based login is required (Perf Lens runs ssh with BatchMode=yes, so it never prompts): add your key with ssh-copy-id or load it into ssh-agent.';

@@ -243,6 +243,12 @@ test(
       const r = await h.run(['echo', 'again']);
       assert.equal(r.stdout, 'again\n');
       assert.notEqual(h.masterProcessId, master);
+      // Dropped again with a temp dir on the target: dispose reconnects to remove it.
+      const dir = await h.makeTempDir('data');
+      process.kill(h.masterProcessId!, 'SIGKILL');
+      await sleep(100);
+      await h.dispose();
+      assert.equal(existsSync(dir), false);
     }),
 );
 

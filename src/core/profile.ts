@@ -166,6 +166,8 @@ export interface ContextSwitchStats {
   involuntaryPerSecond: number | null;
   /** The thread with the most switches per second. */
   maxThread: { tid: number; name: string; perSecond: number } | null;
+  /** All switches per second (perf stat context-switches), when counted. */
+  totalPerSecond?: number | null;
   source: string;
 }
 
@@ -195,6 +197,11 @@ export interface NetworkCounters {
 export interface LockContention {
   futexSeconds: number | null;
   futexPerSecond: number | null;
+  /** Kernel lock contention (`perf lock contention`): total wait, seconds, and contended acquisitions. */
+  kernelLockWaitSeconds?: number | null;
+  kernelLockContended?: number | null;
+  /** The most-waited-on kernel locks (caller or lock name as perf printed it). */
+  topLocks?: Array<{ name: string; type: string | null; contended: number; totalWaitSeconds: number }>;
   source: string;
 }
 

@@ -164,6 +164,11 @@ export function parsePerfReport(text: string): PerfReport {
     graph!.push(line, ctx);
   }
   finishEntry();
+  // perf report of a recording without samples prints only its header hint (and "no samples" on stderr).
+  if (columns === null && !sawHeader && /^# To display the perf\.data header/m.test(text) && !/^[^#\s]/m.test(text)) {
+    report.samples = 0;
+    return report;
+  }
   if (!sawHeader || columns === null) {
     throw ctx.inputError('perf report --stdio output (a `# Samples: … of event` header and the column header)');
   }

@@ -60,7 +60,8 @@ export function renderTextReport(p: Profile, options: TextReportOptions = {}): s
   if (p.partial) out.push(`PARTIAL: ${safe(p.partialReason ?? 'incomplete data')}`);
   if (p.sources.length > 0) {
     out.push('Sources:');
-    for (const s of p.sources) out.push(`  ${safe(s.tool)}: ${safe(s.command)}${s.version ? ` (${safe(s.version)})` : ''}`);
+    for (const s of p.sources)
+      out.push(`  ${safe(s.tool)}: ${safe(s.command)}${s.version ? ` (${safe(s.version)})` : ''}`);
   }
 
   out.push('', 'CPU');
@@ -79,16 +80,54 @@ export function renderTextReport(p: Profile, options: TextReportOptions = {}): s
     const rows = [...p.threads]
       .sort((a, b) => (b.cpu ?? 0) - (a.cpu ?? 0))
       .slice(0, max)
-      .map((th) => [String(th.tid), safe(th.name), num(th.cpu), num(th.usr), num(th.sys), num(th.wait), rate(th.cswch), rate(th.nvcswch)]);
-    out.push(...table(['TID', 'name', '%CPU', 'usr', 'sys', 'wait', 'cswch/s', 'nvcswch/s'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r']));
+      .map((th) => [
+        String(th.tid),
+        safe(th.name),
+        num(th.cpu),
+        num(th.usr),
+        num(th.sys),
+        num(th.wait),
+        rate(th.cswch),
+        rate(th.nvcswch),
+      ]);
+    out.push(
+      ...table(['TID', 'name', '%CPU', 'usr', 'sys', 'wait', 'cswch/s', 'nvcswch/s'], rows, [
+        'r',
+        'l',
+        'r',
+        'r',
+        'r',
+        'r',
+        'r',
+        'r',
+      ]),
+    );
   }
 
   if (p.syscalls.length > 0) {
     out.push('', 'Syscalls');
     const rows = p.syscalls
       .slice(0, max)
-      .map((s) => [safe(s.name), String(s.calls), rate(s.perSecond), s.errors === null ? '–' : String(s.errors), num(s.seconds, 3), num(s.usecsPerCall, 1), num(s.percent)]);
-    out.push(...table(['syscall', 'calls', 'per s', 'errors', 'seconds', 'µs/call', '%time'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
+      .map((s) => [
+        safe(s.name),
+        String(s.calls),
+        rate(s.perSecond),
+        s.errors === null ? '–' : String(s.errors),
+        num(s.seconds, 3),
+        num(s.usecsPerCall, 1),
+        num(s.percent),
+      ]);
+    out.push(
+      ...table(['syscall', 'calls', 'per s', 'errors', 'seconds', 'µs/call', '%time'], rows, [
+        'l',
+        'r',
+        'r',
+        'r',
+        'r',
+        'r',
+        'r',
+      ]),
+    );
   }
   if (p.ioUring) {
     out.push(
@@ -103,13 +142,20 @@ export function renderTextReport(p: Profile, options: TextReportOptions = {}): s
   }
   if (p.contextSwitches) {
     const cs = p.contextSwitches;
-    const maxT = cs.maxThread ? `; most: ${safe(cs.maxThread.name)} (${cs.maxThread.tid}) ${rate(cs.maxThread.perSecond)}/s` : '';
+    const maxT = cs.maxThread
+      ? `; most: ${safe(cs.maxThread.name)} (${cs.maxThread.tid}) ${rate(cs.maxThread.perSecond)}/s`
+      : '';
     const total = cs.totalPerSecond != null ? `, all ${rate(cs.totalPerSecond)}/s` : '';
-    out.push(`context switches: voluntary ${rate(cs.voluntaryPerSecond)}/s, involuntary ${rate(cs.involuntaryPerSecond)}/s${total}${maxT}`);
+    out.push(
+      `context switches: voluntary ${rate(cs.voluntaryPerSecond)}/s, involuntary ${rate(cs.involuntaryPerSecond)}/s${total}${maxT}`,
+    );
   }
   if (p.lockContention) {
     const l = p.lockContention;
-    const kernel = l.kernelLockWaitSeconds != null ? `; kernel locks waited ${num(l.kernelLockWaitSeconds * 1000, 2)} ms over ${l.kernelLockContended ?? '–'} contentions` : '';
+    const kernel =
+      l.kernelLockWaitSeconds != null
+        ? `; kernel locks waited ${num(l.kernelLockWaitSeconds * 1000, 2)} ms over ${l.kernelLockContended ?? '–'} contentions`
+        : '';
     out.push(`locks: futex ${rate(l.futexPerSecond)}/s, futex time ${num(l.futexSeconds, 3)} s${kernel}`);
   }
 
@@ -117,7 +163,14 @@ export function renderTextReport(p: Profile, options: TextReportOptions = {}): s
     out.push('', `Hotspots (${p.sampleCount !== null ? `${p.sampleCount} samples; ` : ''}self % / children %)`);
     const rows = p.hotspots.slice(0, max).map((h) => {
       const callers = h.callers.length > 0 ? `← ${h.callers.slice(0, 3).map(safe).join(' ← ')}` : '';
-      return [num(h.self, 2), h.children === null ? '–' : num(h.children, 2), h.kernel ? '[k]' : '[.]', safe(h.symbol), safe(h.dso), callers];
+      return [
+        num(h.self, 2),
+        h.children === null ? '–' : num(h.children, 2),
+        h.kernel ? '[k]' : '[.]',
+        safe(h.symbol),
+        safe(h.dso),
+        callers,
+      ];
     });
     out.push(...table(['self', 'child', '', 'symbol', 'dso', 'callers'], rows, ['r', 'r', 'l', 'l', 'l', 'l']));
   } else if (p.folded.length > 0) {
@@ -126,7 +179,10 @@ export function renderTextReport(p: Profile, options: TextReportOptions = {}): s
 
   if (p.network) {
     const n = p.network;
-    out.push('', `Network (${n.kind === 'delta' ? `change over ${n.seconds !== null ? `${num(n.seconds, 1)} s` : 'the run'}` : 'totals since boot'})`);
+    out.push(
+      '',
+      `Network (${n.kind === 'delta' ? `change over ${n.seconds !== null ? `${num(n.seconds, 1)} s` : 'the run'}` : 'totals since boot'})`,
+    );
     const pairs: Array<[string, number | null]> = [
       ['TCP retransmits', n.retransSegs],
       ['listen overflows', n.listenOverflows],
@@ -146,7 +202,8 @@ export function renderTextReport(p: Profile, options: TextReportOptions = {}): s
     const other = Object.entries(n.other).filter(([, v]) => v !== 0);
     if (other.length > 0) out.push(`  other: ${other.map(([k, v]) => `${safe(k)} ${v}`).join(', ')}`);
   }
-  if (p.throughput) out.push('', `Throughput: ${rate(p.throughput.requestsPerSecond)} requests/s (${safe(p.throughput.source)})`);
+  if (p.throughput)
+    out.push('', `Throughput: ${rate(p.throughput.requestsPerSecond)} requests/s (${safe(p.throughput.source)})`);
 
   out.push('', `Verdict: ${p.verdict.kind} — ${safe(p.verdict.summary)}`);
   for (const e of p.verdict.evidence) out.push(`  - ${safe(e)}`);
@@ -156,7 +213,8 @@ export function renderTextReport(p: Profile, options: TextReportOptions = {}): s
   }
   if (p.dataQuality.length > 0) {
     out.push('', 'Data quality');
-    for (const d of p.dataQuality) out.push(`  [${d.severity}] ${safe(d.message)}${d.fix ? `  fix: ${safe(d.fix)}` : ''}`);
+    for (const d of p.dataQuality)
+      out.push(`  [${d.severity}] ${safe(d.message)}${d.fix ? `  fix: ${safe(d.fix)}` : ''}`);
   }
   return out.join('\n') + '\n';
 }

@@ -3,7 +3,6 @@
  * the CPU breakdown, verdict and findings. Ctrl-C stops everything on the target and prints what was
  * gathered (marked partial); a second Ctrl-C stops at once (everything started is still killed).
  */
-import { writeFileSync } from 'node:fs';
 import { UserError } from '../../core/errors';
 import { createHost } from '../../core/host';
 import { HostError, type Host } from '../../core/host/types';
@@ -12,7 +11,7 @@ import { profile } from '../../core/session/profile';
 import { STRACE_COST_WARNING } from '../../core/session/options';
 import { parseProfileArgs, type ProfileArgs } from './profile-args';
 import { createProgress } from './profile-progress';
-import { renderProfileText, writeHtml } from './profile-output';
+import { renderProfileText, writeHtml, writeJson } from './profile-output';
 
 export const help = `perf-lens profile — profile a running process (locally or over ssh)
 
@@ -79,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
       controller.signal,
     );
     progress.close();
-    writeOutputs(args, p);
+    await writeOutputs(args, p);
     process.stdout.write(renderProfileText(p));
     if (args.json) process.stderr.write(`perf-lens: wrote ${args.json}\n`);
     if (args.html) process.stderr.write(`perf-lens: wrote ${args.html}\n`);
@@ -110,11 +109,12 @@ function makeHost(args: ProfileArgs): Host {
   }
 }
 
-function writeOutputs(args: ProfileArgs, p: Profile): void {
+async function writeOutputs(args: ProfileArgs, p: Profile): Promise<void> {
   try {
-    if (args.json) writeFileSync(args.json, JSON.stringify(p, null, 2) + '\n');
-    if (args.html) writeHtml(args.html, p);
+    if (args.json) writeJson(args.json, p);
+    if (args.html) await writeHtml(args.html, p);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(`could not write the result: ${e instanceof Error ? e.message : String(e)}`, null);
   }
 }

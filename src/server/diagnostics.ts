@@ -7,7 +7,7 @@ import type { Finding } from '../core/profile';
 import type { ProfileNotificationParams } from '../core/protocol/lsp';
 import { acceptPreps, acceptSites, eventfdWrites, perOperationSubmits, ringSetups, setsNodelay } from './detect';
 import { fixShortTitle } from './fix-info';
-import { severityRank } from './hot-map';
+import { severityRank } from '../core/symbols/findings';
 import { nodeRange } from './syntax';
 import type { SyntaxNode } from '../core/symbols/cpp-parser';
 import type { SourceFile, Workspace } from './workspace';

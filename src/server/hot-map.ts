@@ -2,11 +2,12 @@
  * The current profile laid over the workspace: which definitions are hot, by how much, and which
  * findings concern them. Recomputed when the profile or the definition index changes.
  */
-import type { Finding, Hotspot, Severity } from '../core/profile';
+import type { Finding, Hotspot } from '../core/profile';
 import type { ProfileNotificationParams } from '../core/protocol/lsp';
 import type { FunctionDefinition } from '../core/symbols/cpp-definitions';
 import type { DefinitionIndex } from '../core/symbols/definition-index';
-import { normalizeSymbol, type NormalizedSymbol } from '../core/symbols/normalize';
+import { findingConcerns, FindingsBySymbol, severityRank } from '../core/symbols/findings';
+import type { NormalizedSymbol } from '../core/symbols/normalize';
 import { placeHotspot, type Placement, type PlacementMethod } from '../core/symbols/placement';
 
 export interface HotDefinition {
@@ -32,22 +33,6 @@ export interface HotMapOptions {
   pathMap?: Array<{ from: string; to: string }>;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
-
-export function severityRank(s: string): number {
-  return SEVERITY_RANK[s as Severity] ?? 0;
-}
-
-/** Does a finding's symbol (often short, e.g. `IoUringExecutor::wakeThread`) name this hot symbol? */
-export function findingConcerns(findingSymbol: NormalizedSymbol, hot: NormalizedSymbol): boolean {
-  if (findingSymbol.raw.trim() === hot.raw.trim()) return true;
-  const f = findingSymbol.path;
-  const h = hot.path;
-  if (f.length === 0 || h.length < f.length) return false;
-  for (let i = 1; i <= f.length; i++) if (f[f.length - i] !== h[h.length - i]) return false;
-  return true;
-}
-
 export class HotMap {
   readonly byFile = new Map<string, HotDefinition[]>();
   readonly placements: Placement[] = [];
@@ -57,12 +42,8 @@ export class HotMap {
     index: DefinitionIndex,
     options: HotMapOptions,
   ) {
-    const findingSymbols = profile.findings.map((f) => ({ finding: f, symbols: f.symbols.map(normalizeSymbol) }));
-    const findingsFor = (sym: NormalizedSymbol): Finding[] =>
-      findingSymbols
-        .filter((x) => x.symbols.some((s) => findingConcerns(s, sym)))
-        .map((x) => x.finding)
-        .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+    const byFinding = new FindingsBySymbol(profile.findings);
+    const findingsFor = (sym: NormalizedSymbol): Finding[] => byFinding.for(sym);
 
     const placedSymbols: NormalizedSymbol[] = [];
     const entries = new Map<string, HotDefinition>();
@@ -105,27 +86,25 @@ export class HotMap {
       add(p, findings);
     }
     // Symbols a finding names that are not among the hotspots (e.g. a caller of a hot kernel path).
-    for (const { finding, symbols } of findingSymbols) {
-      for (const s of symbols) {
-        // Named by a hot symbol already (a lambda inside it does not count: the function gets its own lens).
-        if (placedSymbols.some((p) => !p.lambda && findingConcerns(s, p))) continue;
-        const pseudo: Hotspot = {
-          symbol: s.raw,
-          dso: '',
-          kernel: false,
-          self: 0,
-          children: null,
-          file: null,
-          line: null,
-          callers: [],
-          threads: [],
-        };
-        const p = placeHotspot(index, pseudo, { pathMap: options.pathMap });
-        if (p.status === 'unplaced') continue;
-        this.placements.push(p);
-        placedSymbols.push(p.symbol);
-        add(p, [finding, ...findingsFor(p.symbol).filter((f) => f !== finding)]);
-      }
+    for (const { finding, symbol: s } of byFinding.pairs()) {
+      // Named by a hot symbol already (a lambda inside it does not count: the function gets its own lens).
+      if (placedSymbols.some((p) => !p.lambda && findingConcerns(s, p))) continue;
+      const pseudo: Hotspot = {
+        symbol: s.raw,
+        dso: '',
+        kernel: false,
+        self: 0,
+        children: null,
+        file: null,
+        line: null,
+        callers: [],
+        threads: [],
+      };
+      const p = placeHotspot(index, pseudo, { pathMap: options.pathMap });
+      if (p.status === 'unplaced') continue;
+      this.placements.push(p);
+      placedSymbols.push(p.symbol);
+      add(p, [finding, ...findingsFor(p.symbol).filter((f) => f !== finding)]);
     }
     for (const e of entries.values()) {
       e.findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));

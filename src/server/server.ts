@@ -32,6 +32,7 @@ import {
 } from '../core/protocol/lsp';
 import { getFix } from '../core/fixes';
 import { createCppParser } from '../core/symbols/cpp-parser';
+import { validateProfileParams } from '../core/symbols/profile-input';
 import { codeActions } from './code-actions';
 import { computeDiagnostics } from './diagnostics';
 import { useFixCatalog } from './fix-info';
@@ -39,7 +40,6 @@ import { hoverAt } from './hover';
 import { codeLenses } from './lenses';
 import { locateFix } from './recipes';
 import { ServerState } from './state';
-import { validateProfileParams } from './validate';
 import { uriToPath, Workspace } from './workspace';
 
 useFixCatalog((id) => getFix(id) ?? null);

@@ -30,39 +30,51 @@ import {
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
-let bundled: Promise<string> | null = null;
+const bundles = new Map<string, Promise<string>>();
 let bundleDir: string | null = null;
 
-/** Bundles the server once per test process; returns the path of server.js. */
+/** Bundles an entry point like esbuild.mjs does (node, cjs, wasm copied beside it), once per test process. */
+function bundle(entry: string, name: string): Promise<string> {
+  let b = bundles.get(name);
+  if (!b) {
+    b = (async () => {
+      bundleDir ??= mkdtempSync(join(tmpdir(), 'pl-lsp-bundle-'));
+      const outfile = join(bundleDir, name);
+      await esbuild.build({
+        entryPoints: [join(repoRoot, entry)],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        mainFields: ['module', 'main'],
+        sourcemap: 'linked',
+        logLevel: 'silent',
+      });
+      for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-cpp/tree-sitter-cpp.wasm']) {
+        copyFileSync(join(repoRoot, 'node_modules', wasm), join(bundleDir, wasm.split('/')[1]));
+      }
+      return outfile;
+    })();
+    bundles.set(name, b);
+  }
+  return b;
+}
+
+/** The language server bundle (src/server/server.ts → server.js). */
 export function bundleServer(): Promise<string> {
-  bundled ??= (async () => {
-    bundleDir = mkdtempSync(join(tmpdir(), 'pl-lsp-bundle-'));
-    const outfile = join(bundleDir, 'server.js');
-    await esbuild.build({
-      entryPoints: [join(repoRoot, 'src/server/server.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      mainFields: ['module', 'main'],
-      sourcemap: 'linked',
-      logLevel: 'silent',
-    });
-    copyFileSync(join(repoRoot, 'node_modules/web-tree-sitter/tree-sitter.wasm'), join(bundleDir, 'tree-sitter.wasm'));
-    copyFileSync(
-      join(repoRoot, 'node_modules/tree-sitter-cpp/tree-sitter-cpp.wasm'),
-      join(bundleDir, 'tree-sitter-cpp.wasm'),
-    );
-    return outfile;
-  })();
-  return bundled;
+  return bundle('src/server/server.ts', 'server.js');
+}
+
+/** The CLI bundle (src/cli/main.ts → cli.js). */
+export function bundleCli(): Promise<string> {
+  return bundle('src/cli/main.ts', 'cli.js');
 }
 
 export function removeBundle(): void {
   if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
   bundleDir = null;
-  bundled = null;
+  bundles.clear();
 }
 
 export interface TestClient {

@@ -1,10 +1,11 @@
 /**
- * The profile notification comes from the extension, but its strings come from the profiled process
- * (symbol names, thread names) and from files a user may have been handed. Check the shape, coerce
- * types, cap sizes; reject what is not a profile with a message instead of crashing later.
+ * Hotspots and findings as the language server and `perf-lens annotate` receive them. The strings come
+ * from the profiled process (symbol names, thread names) and from files a user may have been handed:
+ * check the shape, coerce types, cap sizes; reject what is not a profile with a message instead of
+ * crashing later.
  */
-import type { Finding, Hotspot, Severity } from '../core/profile';
-import type { ProfileNotificationParams } from '../core/protocol/lsp';
+import type { Finding, Hotspot, Severity } from '../profile';
+import type { ProfileNotificationParams } from '../protocol/lsp';
 
 export const MAX_HOTSPOTS = 5000;
 export const MAX_FINDINGS = 500;
@@ -96,4 +97,23 @@ export function validateProfileParams(v: unknown): ProfileNotificationParams | s
     verdictKind: str(o.verdictKind, 50) ?? 'unknown',
     ...(pathMap ? { pathMap } : {}),
   };
+}
+
+/** The annotate/server view of a saved Profile document (`perf-lens/profile@1`), or a message. */
+export function profileToParams(v: unknown, profileId = ''): ProfileNotificationParams | string {
+  if (typeof v !== 'object' || v === null) return 'not a Perf Lens profile (expected a JSON object)';
+  const o = v as Record<string, unknown>;
+  if (o.schema !== 'perf-lens/profile@1') {
+    return `not a Perf Lens profile (schema ${JSON.stringify(o.schema ?? null).slice(0, 80)}, expected "perf-lens/profile@1")`;
+  }
+  const verdict = typeof o.verdict === 'object' && o.verdict !== null ? (o.verdict as Record<string, unknown>) : {};
+  const target = typeof o.target === 'object' && o.target !== null ? (o.target as Record<string, unknown>) : {};
+  const label = [target.command, target.pid].filter((x) => typeof x === 'string' || typeof x === 'number').join(' ');
+  return validateProfileParams({
+    profileId,
+    label,
+    hotspots: o.hotspots,
+    findings: o.findings,
+    verdictKind: verdict.kind,
+  });
 }

@@ -17,6 +17,7 @@ import { hotspotsFromReport, parsePerfReport } from '../../../src/core/collect/p
 import { parseNstat } from '../../../src/core/collect/nstat';
 import { networkFromCounters } from '../../../src/core/collect/network';
 import { parseFdListing } from '../../../src/core/collect/eventfd';
+import { ipLinkDrops, parseIpLinkStats } from '../../../src/core/collect/nic';
 import {
   PROFILE_SCHEMA,
   type CpuFields,
@@ -182,6 +183,16 @@ export function loadCapture(dir: string): Profile {
       ? networkFromCounters(parseNstat(nAfter), parseNstat(nBefore), seconds, 'nstat -asz (before/after)')
       : null;
   if (net) src('nstat', 'nstat -asz');
+  const linkBefore = read(dir, 'ip-link.before.txt');
+  const linkAfter = read(dir, 'ip-link.after.txt');
+  if (net && linkBefore && linkAfter) {
+    const before = parseIpLinkStats(linkBefore);
+    for (const s of parseIpLinkStats(linkAfter)) {
+      const b = before.find((x) => x.name === s.name);
+      net.nicDrops[s.name] = Math.max(0, ipLinkDrops(s) - (b ? ipLinkDrops(b) : 0));
+    }
+    net.source = 'nstat -asz, ip -s -s link (before/after)';
+  }
 
   const wrk = read(dir, 'wrk.txt');
   const rps = wrk ? /^Requests\/sec:\s+([\d.]+)/m.exec(wrk) : null;

@@ -225,6 +225,36 @@ describe('scenario: two threads ping-ponging over pipes (pingpong)', () => {
   });
 });
 
+describe('scenario: a listener that never accepts, in its own network namespace (listen-overflow)', () => {
+  it('reports the listen-queue overflows and the SYN retransmissions they cause, though the process is idle', () => {
+    assert.equal(run('listen-overflow').result.verdict.kind, 'idle');
+    const overflow = finding('listen-overflow', 'socket-buffer-overflow');
+    assert.ok(
+      overflow.evidence.some((e) => /^ListenOverflows: [\d,]+ over [\d.]+ s \(nstat\)\.$/.test(e)),
+      overflow.evidence.join('\n'),
+    );
+    assert.deepEqual(overflow.fixes, ['tune-tcp-buffers']);
+    const retrans = finding('listen-overflow', 'tcp-retransmits');
+    assert.match(
+      retrans.evidence[0],
+      /^TcpRetransSegs: [\d,]+ segments retransmitted over [\d.]+ s, [\d.]+% of [\d,]+ segments sent \(nstat\)\.$/,
+    );
+    absent('listen-overflow', 'nic-drops', 'eventfd-wakeup-storm', 'lock-contention');
+  });
+});
+
+describe('scenario: UDP through a veth whose peer is down (nic-drops)', () => {
+  it('reports the interface drops with the interface name and the tool', () => {
+    const f = finding('nic-drops', 'nic-drops');
+    assert.match(f.title, /vx0/);
+    assert.match(f.evidence[0], /^vx0: [\d,]+ packets dropped over [\d.]+ s \(ip -s -s link\)\.$/);
+    absent('nic-drops', 'socket-buffer-overflow', 'tcp-retransmits');
+  });
+  it('a network finding never fires on the loopback-only demo captures from drops that did not happen', () => {
+    for (const name of ['demo-load', 'demo-fixed', 'demo-idle']) absent(name, 'nic-drops');
+  });
+});
+
 describe('unknown verdict: perf samples without a CPU-time breakdown', () => {
   it('says which data is missing', () => {
     const p = loadScenario('demo-load');

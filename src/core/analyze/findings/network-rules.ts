@@ -68,7 +68,12 @@ export const nicDrops: Rule = (f) => {
   if (!n) return null;
   const drops = Object.entries(n.nicDrops).filter(([, v]) => v >= T.NIC_DROPS_MIN);
   if (drops.length === 0) return null;
-  const source = toolLabel(n.source, 'ethtool -S');
+  // One source string may name several tools (nstat for the TCP counters, ethtool or ip for the NICs).
+  const source = /ethtool/.test(n.source)
+    ? 'ethtool -S'
+    : /\bip\b.*\blink\b|statistics/.test(n.source)
+      ? 'ip -s -s link'
+      : 'ethtool -S';
   return {
     id: 'nic-drops',
     severity: 'warning',

@@ -1,7 +1,7 @@
 /** The flame graph's tree and layout (pure code, run in Node). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emptyLayout, hitTest, layout, MIN_PX, ROW } from '../../webview/flame/render';
+import { emptyLayout, hitTest, layout, MIN_PX, ROW } from '../../webview/flame/layout';
 import { buildFlameTree, children, matchedTotal, matchNames, nodeAtPath, pathOf } from '../../webview/flame/tree';
 import { loadFixtureProfile } from './harness';
 import { generateFoldedStacks } from './generated-stacks';

@@ -29,6 +29,10 @@ import { writeHtmlReport } from '../../src/core/report/html';
 import { renderWebviewHtml } from '../../src/core/report/webview-html';
 import { generateFoldedStacks } from './generated-stacks';
 import { THEMES, type HarnessTheme } from './themes';
+import type { PageDocument, PageWindow } from './page-types';
+// Browser globals inside page callbacks (they run in Chromium; see page-types.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
 
 const repoRoot = join(__dirname, '..', '..');
 export const DIST_WEBVIEW = join(repoRoot, 'dist', 'webview');
@@ -210,14 +214,9 @@ export async function openPanel(
   const w = await watch(page);
   await page.addInitScript({ content: `(${EMULATE_VSCODE})(${JSON.stringify(THEMES[opts.theme ?? 'dark'])});` });
   const waitReady = () =>
-    page.waitForFunction(
-      () =>
-        ((window as unknown as { __posted?: Array<{ type: string }> }).__posted ?? []).some((m) => m.type === 'ready'),
-      null,
-      {
-        timeout: 20_000,
-      },
-    );
+    page.waitForFunction(() => (window.__posted ?? []).some((m) => m.type === 'ready'), null, {
+      timeout: 20_000,
+    });
   await page.goto(`${HARNESS_ORIGIN}/panel.html`);
   await waitReady();
   return {
@@ -225,8 +224,8 @@ export async function openPanel(
     send: async (message) => {
       await page.evaluate((m) => window.postMessage(m, '*'), message as object);
     },
-    posted: () => page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted.slice()),
-    clearPosted: () => page.evaluate(() => void ((window as unknown as { __posted: unknown[] }).__posted.length = 0)),
+    posted: () => page.evaluate(() => window.__posted.slice()) as Promise<FromWebview[]>,
+    clearPosted: () => page.evaluate(() => void (window.__posted.length = 0)),
     reload: async () => {
       await page.reload();
       await waitReady();
@@ -265,7 +264,7 @@ export function countCanvasPixels(
 ): Promise<number> {
   return page.evaluate(
     ([sel, color, tol]) => {
-      const c = document.querySelector(sel) as HTMLCanvasElement | null;
+      const c = document.querySelector(sel);
       if (!c || c.width === 0 || c.height === 0) return 0;
       const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
@@ -355,9 +354,7 @@ export async function measureWebview(opts: { frames?: number; runs?: number } = 
       await p.page.focus('.flame-canvas');
       await p.page.keyboard.press('ArrowDown');
       await p.page.keyboard.press('Enter');
-      const zoom = await p.page.evaluate(
-        () => (window as unknown as { perfLens: { flameStats: { drawMs: number } } }).perfLens.flameStats.drawMs,
-      );
+      const zoom = await p.page.evaluate(() => window.perfLens.flameStats.drawMs);
       render.push({ ...r, zoom });
       await p.page.close();
     }

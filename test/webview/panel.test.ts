@@ -13,6 +13,10 @@ import {
   type PanelPage,
   type WebviewBrowser,
 } from './harness';
+import type { PageDocument, PageWindow } from './page-types';
+// Browser globals inside page callbacks (they run in Chromium; see page-types.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
 
 let browser: WebviewBrowser;
 const profile: Profile = loadFixtureProfile();
@@ -116,7 +120,7 @@ describe('panel (VS Code webview)', () => {
     const p = await panelWithProfile();
     try {
       await selectTab(p, /Flame graph/);
-      await p.page.waitForFunction(() => (document.querySelector('.flame-canvas') as HTMLCanvasElement).height > 18);
+      await p.page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
       const drawn = await countCanvasPixels(p.page, '.flame-canvas');
       assert.ok(drawn > 20_000, `flame graph pixels: ${drawn}`);
       // Search: the match colour hsl(300, 75%, 62%) = rgb(230, 86, 230) appears, and the share is reported.
@@ -232,10 +236,7 @@ describe('panel (VS Code webview)', () => {
         { type: 'compare', before: { schema: 'x' }, after: { schema: 'y' }, comparison: {} },
       ];
       for (const m of bad) await p.send(m);
-      await p.page.waitForFunction(
-        (n) => (window as unknown as { __posted: unknown[] }).__posted.length >= n,
-        bad.length,
-      );
+      await p.page.waitForFunction((n) => window.__posted.length >= n, bad.length);
       const posted = await p.posted();
       assert.equal(posted.length, bad.length);
       for (const m of posted) {
@@ -286,7 +287,7 @@ describe('panel (VS Code webview)', () => {
     const p = await panelWithProfile();
     try {
       await selectTab(p, /Flame graph/);
-      await p.page.waitForFunction(() => (document.querySelector('.flame-canvas') as HTMLCanvasElement).height > 18);
+      await p.page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
       await p.page.fill('.flame-search input', 'sendAll');
       await p.page.keyboard.press('Enter');
       await p.page.focus('.flame-canvas');
@@ -328,15 +329,11 @@ describe('panel (VS Code webview)', () => {
       assert.match(await active(), /^vscode-tab-header\|CPU breakdown/);
       await p.page.keyboard.press('ArrowRight');
       assert.match(await active(), /^vscode-tab-header\|Findings/);
-      await p.page.waitForFunction(
-        () => !(document.querySelector('vscode-tab-panel.panel-findings') as HTMLElement).hidden,
-      );
+      await p.page.waitForFunction(() => !document.querySelector('vscode-tab-panel.panel-findings')!.hidden);
       await p.page.keyboard.press('ArrowRight');
       await p.page.keyboard.press('ArrowRight');
       assert.match(await active(), /^vscode-tab-header\|Flame graph/);
-      await p.page.waitForFunction(
-        () => !(document.querySelector('vscode-tab-panel.panel-flame') as HTMLElement).hidden,
-      );
+      await p.page.waitForFunction(() => !document.querySelector('vscode-tab-panel.panel-flame')!.hidden);
       await p.page.keyboard.press('ArrowLeft');
       assert.match(await active(), /^vscode-tab-header\|Hotspots/);
       // Hotspot rows: Tab into the table, arrows move, Enter opens the source of a row that has one.
@@ -350,7 +347,7 @@ describe('panel (VS Code webview)', () => {
 
       await p.page.locator('vscode-tab-header', { hasText: /Flame graph/ }).focus();
       await p.page.keyboard.press('Enter');
-      await p.page.waitForFunction(() => (document.querySelector('.flame-canvas') as HTMLCanvasElement).height > 18);
+      await p.page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
       await p.page.focus('.flame-canvas');
       const live = () => p.page.locator('#pl-flame-live').textContent();
       await p.page.keyboard.press('ArrowDown');

@@ -13,6 +13,10 @@ import { UserError } from '../../src/core/errors';
 import type { Profile } from '../../src/core/profile';
 import { renderHtmlReport, writeHtmlReport } from '../../src/core/report/html';
 import { countCanvasPixels, launchBrowser, loadFixtureProfile, openReport, type WebviewBrowser } from './harness';
+import type { PageDocument, PageElement, PageStyle } from './page-types';
+// Browser globals inside page callbacks (they run in Chromium; see page-types.ts).
+declare const document: PageDocument;
+declare const getComputedStyle: (el: PageElement) => PageStyle;
 
 let browser: WebviewBrowser;
 let dir: string;
@@ -77,7 +81,7 @@ describe('HTML report', () => {
       await page.locator('.snippet summary').first().click();
       assert.match((await page.locator('.snippet pre').first().textContent()) ?? '', /ring\.submit\(\);/);
       await page.locator('vscode-tab-header', { hasText: /Flame graph/ }).click();
-      await page.waitForFunction(() => (document.querySelector('.flame-canvas') as HTMLCanvasElement).height > 18);
+      await page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
       assert.ok((await countCanvasPixels(page, '.flame-canvas')) > 20_000);
       // Nothing but the file itself was requested, and nothing broke the CSP.
       assert.deepEqual(r.requests, [pathToFileURL(file).href]);

@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { countCanvasPixels, launchBrowser, loadFixtureProfile, openPanel, type WebviewBrowser } from './harness';
 import { generateFoldedStacks } from './generated-stacks';
+import type { PageDocument, PageWindow } from './page-types';
+// Browser globals inside page callbacks (they run in Chromium; see page-types.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
 
 let browser: WebviewBrowser;
 before(async () => {
@@ -24,10 +28,8 @@ describe('flame graph at scale', () => {
       await p.send({ type: 'profile', profile });
       await p.page.waitForSelector('.verdict-summary');
       await p.page.locator('vscode-tab-header', { hasText: /Flame graph/ }).click();
-      await p.page.waitForFunction(() => (document.querySelector('.flame-canvas') as HTMLCanvasElement).height > 18);
-      type Stats = { frames: number; drawn: number; buildMs: number };
-      const stats = () =>
-        p.page.evaluate(() => (window as unknown as { perfLens: { flameStats: Stats } }).perfLens.flameStats);
+      await p.page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
+      const stats = () => p.page.evaluate(() => window.perfLens.flameStats);
       const s = await stats();
       assert.equal(s.frames, gen.frames);
       assert.ok(s.frames >= 100_000);

@@ -12,6 +12,10 @@ import type { Page } from 'playwright-core';
 import { writeHtmlReport } from '../../src/core/report/html';
 import { launchBrowser, loadFixtureProfile, openPanel, openReport, type WebviewBrowser } from './harness';
 import { THEMES, type HarnessTheme } from './themes';
+import type { PageDocument, PageElement, PageStyle } from './page-types';
+// Browser globals inside page callbacks (they run in Chromium; see page-types.ts).
+declare const document: PageDocument;
+declare const getComputedStyle: (el: PageElement) => PageStyle;
 
 const update = process.env.UPDATE_SCREENSHOTS === '1';
 let outDir: string;
@@ -50,7 +54,7 @@ async function tab(page: Page, label: RegExp): Promise<void> {
 /** The flame graph with a search and a tooltip showing, as a user would see it. */
 async function flameWithSearch(page: Page): Promise<void> {
   await tab(page, /Flame graph/);
-  await page.waitForFunction(() => (document.querySelector('.flame-canvas') as HTMLCanvasElement).height > 18);
+  await page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
   await page.fill('.flame-search input', 'wakeThread');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /Matched/.test(document.querySelector('.flame-match')?.textContent ?? ''));

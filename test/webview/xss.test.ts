@@ -8,6 +8,10 @@ import type { Page } from 'playwright-core';
 import type { Profile } from '../../src/core/profile';
 import { writeHtmlReport } from '../../src/core/report/html';
 import { launchBrowser, loadFixtureProfile, openPanel, openReport, tempFile, type WebviewBrowser } from './harness';
+import type { PageDocument, PageWindow } from './page-types';
+// Browser globals inside page callbacks (they run in Chromium; see page-types.ts).
+declare const document: PageDocument;
+declare const window: PageWindow;
 
 const XSS = '<img src=x onerror=alert(1)>';
 const XSS2 = '</template><script>alert(2)</script>';
@@ -55,7 +59,7 @@ async function assertInert(page: Page, dialogs: string[]): Promise<void> {
     img: document.querySelectorAll('img').length,
     svg: document.querySelectorAll('svg').length,
     scripts: document.querySelectorAll('script').length,
-    xss: (window as unknown as { alert1?: boolean }).alert1 === true,
+    xss: window.alert1 === true,
   }));
   assert.deepEqual(counts, { img: 0, svg: 0, scripts: 1, xss: false });
 }
@@ -75,7 +79,7 @@ async function assertShownAsText(page: Page): Promise<void> {
   await page.locator('vscode-tab-header', { hasText: /Findings/ }).click();
   assert.ok((await page.locator('.finding h3').allTextContents()).includes(XSS));
   await page.locator('vscode-tab-header', { hasText: /Flame graph/ }).click();
-  await page.waitForFunction(() => (document.querySelector('.flame-canvas') as HTMLCanvasElement).height > 18);
+  await page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
   const box = (await page.locator('.flame-canvas').boundingBox())!;
   // Row 1 is the hostile root frame (the heaviest, alphabetically first "<…"): its tooltip is text.
   await page.mouse.move(box.x + 3, box.y + 18 + 9);

@@ -7,7 +7,8 @@ import type { FoldedStack } from '../../src/core/profile';
 import { h, icon } from '../dom';
 import { pct, count } from '../format';
 import { cssVar, isHighContrast, themeKind } from '../theme';
-import { draw, emptyLayout, hashName, hitTest, layout, ROW, type Layout, type Palette } from './render';
+import { draw, type Palette } from './draw';
+import { emptyLayout, hashName, hitTest, layout, ROW, type Layout } from './layout';
 import { buildFlameTree, matchNames, matchedTotal, nodeAtPath, pathOf, type FlameTree } from './tree';
 
 export interface FlameGraphCallbacks {

@@ -105,7 +105,9 @@ function contextSwitches(p: Profile): number | null {
 
 function delta(spec: MetricSpec, before: number | null, after: number | null): MetricDelta {
   const d = before !== null && after !== null ? after - before : null;
-  const percent = d !== null && before !== null && before !== 0 ? (100 * d) / Math.abs(before) : null;
+  const raw = d !== null && before !== null && before !== 0 ? (100 * d) / Math.abs(before) : null;
+  // A denormal "before" would make the ratio infinite: no meaningful percentage then.
+  const percent = raw !== null && Number.isFinite(raw) ? raw : null;
   let better: boolean | null = null;
   if (d !== null) {
     const significant =

@@ -3,6 +3,7 @@
  * evidence sentences can name it. Missing inputs stay `null`: a rule that needs them does not fire.
  */
 import type { Profile } from '../profile';
+import { ratio } from './format';
 import { Samples } from './samples';
 import { THRESHOLDS } from './thresholds';
 
@@ -129,7 +130,7 @@ export function deriveFacts(profile: Profile): Facts {
 
   // Syscall rates: a total row (perf stat raw_syscalls:sys_enter), else the sum of a per-syscall summary.
   const perSecond = (entry: { perSecond: number | null; calls: number }) =>
-    entry.perSecond ?? (p.durationSeconds ? entry.calls / p.durationSeconds : null);
+    entry.perSecond ?? ratio(entry.calls, p.durationSeconds);
   const totalRow = p.syscalls.find((s) => isTotalRow(s.name));
   const rows = p.syscalls.filter((s) => !isTotalRow(s.name));
   let syscallsTotal: number | null = totalRow ? perSecond(totalRow) : null;
@@ -144,7 +145,7 @@ export function deriveFacts(profile: Profile): Facts {
   const futexRow = byName('futex');
 
   let futexTime = p.lockContention?.futexSeconds ?? futexRow?.seconds ?? null;
-  if (futexTime !== null) futexTime = p.durationSeconds ? futexTime / p.durationSeconds : null;
+  if (futexTime !== null) futexTime = ratio(futexTime, p.durationSeconds);
 
   return {
     profile: p,

@@ -1,7 +1,15 @@
 /** Number formatting for evidence sentences: stable, locale-independent, with units. */
 
+/** a / b, or null when the quotient is not a finite number (b zero, denormal, missing). */
+export function ratio(a: number | null, b: number | null): number | null {
+  if (a === null || b === null || b === 0) return null;
+  const q = a / b;
+  return Number.isFinite(q) ? q : null;
+}
+
 /** 37777.35 → "37,777"; 0.594 → "0.59"; 12.345 → "12.3". */
 export function num(value: number): string {
+  if (!Number.isFinite(value)) return '?';
   const abs = Math.abs(value);
   if (abs >= 100) return groupThousands(Math.round(value));
   if (abs >= 10) return trimZeros(value.toFixed(1));

@@ -1,6 +1,6 @@
 /** Findings about where CPU goes: io_uring submission, eventfd wake-ups, kernel networking, locks, switches. */
 import { coresUsed } from '../facts';
-import { num, pct, rate } from '../format';
+import { num, pct, rate, ratio } from '../format';
 import {
   EVENTFD_WRITE_KERNEL,
   IO_URING_SUBMIT,
@@ -41,14 +41,14 @@ export const ioUringSubmitOverhead: Rule = (f, verdict) => {
   }
   if (enter <= 0) return null;
   evidence.push(`io_uring_enter: ${rate(enter)} (${f.ioUringSource}).`);
-  const sqes = f.ioUringSubmit !== null ? f.ioUringSubmit / enter : null;
+  const sqes = ratio(f.ioUringSubmit, enter);
   if (sqes !== null) {
     evidence.push(
       `${num(sqes)} SQEs submitted per io_uring_enter (${rate(f.ioUringSubmit as number)} submissions, ${f.ioUringSource}).`,
     );
   }
   const rps = f.requestsPerSecond;
-  const perRequest = rps !== null && rps > 0 ? enter / rps : null;
+  const perRequest = rps !== null && rps > 0 ? ratio(enter, rps) : null;
   if (perRequest !== null)
     evidence.push(
       `${num(perRequest)} io_uring_enter per request (${rate(rps as number)} requests, ${f.throughputSource}).`,
@@ -103,17 +103,19 @@ export const eventfdWakeupStorm: Rule = (f, verdict) => {
   if (writes !== null && writes >= T.EVENTFD_MIN_WRITES) {
     evidence.push(`Eventfd writes: ${rate(writes)}${fds} (${f.eventfdSource}).`);
     const rps = f.requestsPerSecond;
-    if (rps !== null && rps > 0) {
-      const ratio = writes / rps;
-      evidence.push(`Requests: ${rate(rps)} (${f.throughputSource}), so ${num(ratio)} eventfd writes per request.`);
-      if (ratio >= T.EVENTFD_PER_REQUEST_CRITICAL) severity = 'critical';
-      else if (ratio >= T.EVENTFD_PER_REQUEST_WARN) severity = 'warning';
-    } else if (f.ioUringEnter !== null && f.ioUringEnter > 0) {
-      const ratio = writes / f.ioUringEnter;
+    const perRequest = rps !== null && rps > 0 ? ratio(writes, rps) : null;
+    const perEnter = f.ioUringEnter !== null && f.ioUringEnter > 0 ? ratio(writes, f.ioUringEnter) : null;
+    if (perRequest !== null) {
       evidence.push(
-        `Throughput unknown; against ${rate(f.ioUringEnter)} io_uring_enter calls (${f.ioUringSource}) that is ${num(ratio)} eventfd writes per enter.`,
+        `Requests: ${rate(rps as number)} (${f.throughputSource}), so ${num(perRequest)} eventfd writes per request.`,
       );
-      if (ratio >= T.EVENTFD_PER_ENTER_WARN) severity = 'warning';
+      if (perRequest >= T.EVENTFD_PER_REQUEST_CRITICAL) severity = 'critical';
+      else if (perRequest >= T.EVENTFD_PER_REQUEST_WARN) severity = 'warning';
+    } else if (perEnter !== null) {
+      evidence.push(
+        `Throughput unknown; against ${rate(f.ioUringEnter as number)} io_uring_enter calls (${f.ioUringSource}) that is ${num(perEnter)} eventfd writes per enter.`,
+      );
+      if (perEnter >= T.EVENTFD_PER_ENTER_WARN) severity = 'warning';
     }
   }
 

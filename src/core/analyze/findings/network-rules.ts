@@ -1,5 +1,5 @@
 /** Findings from the kernel's network counters (nstat/netstat deltas, ethtool/sysfs NIC drops). */
-import { num, pct, rate } from '../format';
+import { num, pct, rate, ratio } from '../format';
 import { toolLabel } from '../facts';
 import { THRESHOLDS as T } from '../thresholds';
 import type { Rule } from './types';
@@ -15,12 +15,13 @@ export const tcpRetransmits: Rule = (f) => {
   const n = f.profile.network;
   if (!n || n.retransSegs === null || n.retransSegs < T.RETRANS_MIN_SEGMENTS) return null;
   const source = toolLabel(n.source, 'nstat');
-  const percent = n.outSegs ? (100 * n.retransSegs) / n.outSegs : null;
+  const percent = ratio(100 * n.retransSegs, n.outSegs);
   if (percent === null || percent < T.RETRANS_PERCENT_WARN) return null;
   const evidence = [
     `TcpRetransSegs: ${num(n.retransSegs)} segments retransmitted${over(n)}, ${pct(percent)} of ${num(n.outSegs ?? 0)} segments sent (${source}).`,
   ];
-  if (n.seconds) evidence.push(`That is ${rate(n.retransSegs / n.seconds)} retransmissions (${source}).`);
+  const perSecond = ratio(n.retransSegs, n.seconds);
+  if (perSecond !== null) evidence.push(`That is ${rate(perSecond)} retransmissions (${source}).`);
   if (n.tcpTimeouts) evidence.push(`TCPTimeouts: ${num(n.tcpTimeouts)} retransmission timeouts (${source}).`);
   return {
     id: 'tcp-retransmits',

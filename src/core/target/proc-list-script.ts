@@ -14,7 +14,9 @@
  *                      forge another process's line: its continuation still carries its own file name.
  *   @ps                pid, user, args as procps `ps` prints them (control characters already escaped)
  *   @ports             "PID HEXPORT" for each socket a process holds that is a listening TCP socket
- *   @realpath / @exe   the resolved path, then `ls -l` of /proc/PID/exe links
+ *   @realpath / @exe   the resolved path, then "PID TARGET" for each /proc/PID/exe link that is that path
+ *                      (or the path as given). Matched here rather than by listing every link: an executable
+ *                      path may hold line breaks, and a listed one could forge lines of other sections.
  *   @end
  */
 export const PROC_LIST_SCRIPT = String.raw`
@@ -44,10 +46,21 @@ if [ "$2" = 1 ]; then
     /socket:\[/ { s = $NF; gsub(/[^0-9]/, "", s); if (s in listen) print pid, listen[s] }'
 fi
 if [ -n "$3" ]; then
+  nl='
+'
+  x="$nl"x
+  case "$3" in *"$nl"*) set -- "$1" "$2" /nonexistent/perf-lens ;; esac
+  r=$(readlink -f -- "$3" 2>/dev/null && echo x)
+  case "$r" in *"$nl"*"$nl"*|'') rp= ;; *) rp=$(printf '%s' "$r" | head -n 1) ;; esac
   echo "@realpath"
-  readlink -f -- "$3" 2>/dev/null || echo
+  echo "$rp"
   echo "@exe"
-  ls -l [0-9]*/exe 2>/dev/null
+  for d in [0-9]*; do
+    t=$(readlink -- "$d/exe" 2>/dev/null && echo x) || continue
+    for w in "$3" "$3 (deleted)" "$rp" "$rp (deleted)"; do
+      if [ "$t" = "$w$x" ]; then echo "$d $w"; break; fi
+    done
+  done
 fi
 echo "@end"
 `;

@@ -182,7 +182,8 @@ export function parseProcessListing(text: string): ProcessListing {
         if (realpath === null && line !== '') realpath = line;
         break;
       case 'exe': {
-        const m = /(?:^|\s)(\d+)\/exe -> (.*)$/.exec(line);
+        // "PID TARGET" (the script matches links itself); `ls -l` lines from older captures are read too.
+        const m = /^(\d+) (\/.*)$/.exec(line) ?? /(?:^|\s)(\d+)\/exe -> (.*)$/.exec(line);
         if (m) exes.set(Number(m[1]), m[2]);
         break;
       }

@@ -27,9 +27,10 @@ import { parseStraceSummary } from '../collect/strace';
 import { resolveOptions, STRACE_COST_WARNING } from './options';
 import { FOLD_COMMAND, postprocess, REPORT_COMMAND } from './postprocess';
 import { choosePrivilege, sudoRefused, type Privilege } from './privilege';
-import { record, perfRecordArgv, perfStatArgv, straceArgv, type RecordPlan } from './record';
+import { record, perfRecordCore, perfStatArgv, straceArgv, type RecordPlan } from './record';
 import { NET_SNAPSHOT, PREPARE_SCRIPT } from './scripts';
 import { splitSections } from './sections';
+import { chooseStatEvents, parsePrepareOutput, perfSupportsControl } from './prepare';
 import type { SessionEvent, SessionOptions, SessionPhase, TargetSpec } from './types';
 
 export { listProcesses, resolveTerminalProcesses, type ProcessInfo } from '../target';
@@ -264,22 +265,26 @@ class Session {
     if (this.cancelled) return plan;
     const refused = sudoRefused(r.stderr);
     if (refused) throw new UserError(refused, 'check the sudo password or the sudoers rule, or use sudo mode "never"');
-    const s = splitSections(r.stdout);
-    if (s.lines.has('gone')) {
+    const info = parsePrepareOutput(r.stdout);
+    if (info.gone) {
       this.onTargetExit();
       this.targetGone();
       return plan;
     }
-    const exe = (s.lines.get('exe') ?? [])[0];
-    if (exe) this.g.target = { ...target, exe };
-    const fds = (s.lines.get('fds') ?? [])
-      .map((l) => /\s(\d+) -> anon_inode:\[eventfd\]$/.exec(l)?.[1])
-      .filter((x): x is string => x !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b)
-      .slice(0, 64);
-    const tracepoints = new Set(s.lines.get('tp') ?? []);
-    this.g.netBefore = this.readNet(s, 'before');
+    if (info.exe) this.g.target = { ...target, exe: info.exe };
+    if (info.exe?.endsWith(' (deleted)')) {
+      addNote(this.g, {
+        id: 'binary-replaced',
+        severity: 'warning',
+        message:
+          'the executable was replaced or deleted since the process started: perf cannot read its symbols, so its own functions show as [unknown]',
+        fix: 'restart the process from the current binary, then profile again',
+      });
+    }
+    const fds = info.eventfds;
+    const tracepoints = info.tracepoints;
+    this.g.netBefore = info.net;
+    if (info.netError) this.netNote('before', info.netError);
     this.g.sources.push({
       tool: 'proc',
       command: `/proc/${target.pid}/fd, /proc/${target.pid}/net/{snmp,netstat}, /proc/softirqs`,
@@ -287,18 +292,23 @@ class Session {
     });
 
     // perf: can it sample this process at all, and count tracepoints?
-    const paranoid = Number(s.values.get('paranoid') ?? caps.perfEventParanoid ?? 2);
+    const paranoid = info.paranoid ?? caps.perfEventParanoid ?? 2;
+    // The probe already explains host-wide gaps; say only what is specific to this session's choices.
+    const probeSaid = (...ids: string[]) => probe.notes.some((n) => ids.includes(n.id));
     if (!perf) {
-      addNote(this.g, {
-        id: 'no-perf',
-        severity: 'critical',
-        message:
-          'perf is not installed on the target: no hotspots, call stacks or in-kernel counts, only the CPU breakdown',
-        fix: probe.installHint.perf,
-      });
+      if (!probeSaid('perf-missing', 'perf-broken')) {
+        addNote(this.g, {
+          id: 'no-perf',
+          severity: 'critical',
+          message:
+            'perf is not installed on the target: no hotspots, call stacks or in-kernel counts, only the CPU breakdown',
+          fix: probe.installHint.perf,
+        });
+      }
     } else {
       plan.perf = perf;
-      if (!privileged && paranoid > 1) {
+      plan.control = perfSupportsControl(caps.perfVersion);
+      if (!privileged && paranoid > 1 && !probeSaid('perf-paranoid')) {
         addNote(this.g, {
           id: 'kernel-frames-missing',
           severity: 'warning',
@@ -307,13 +317,8 @@ class Session {
         });
       }
       if (privileged || paranoid <= -1) {
-        const events = ['raw_syscalls/sys_enter', 'syscalls/sys_enter_io_uring_enter', 'syscalls/sys_enter_futex'];
-        const submit = tracepoints.has('io_uring/io_uring_submit_req')
-          ? 'io_uring/io_uring_submit_req'
-          : 'io_uring/io_uring_submit_sqe';
-        events.push(submit, 'io_uring/io_uring_complete');
-        plan.statEvents = events.filter((e) => tracepoints.has(e)).map((e) => e.replace('/', ':'));
-        const missing = events.filter((e) => !tracepoints.has(e));
+        const { events, missing } = chooseStatEvents(tracepoints);
+        plan.statEvents = events;
         if (missing.length > 0) {
           addNote(this.g, {
             id: 'tracepoints-missing',
@@ -326,7 +331,7 @@ class Session {
           plan.eventfdFilter = eventfdWriteFilter(fds);
           this.g.eventfdFds = fds;
         }
-      } else {
+      } else if (!probeSaid('tracepoints-need-root')) {
         addNote(this.g, {
           id: 'no-tracepoints',
           severity: 'warning',
@@ -356,16 +361,20 @@ class Session {
 
   private perfRecordTail: string | null = null;
 
+  private netNote(when: string, error: string): void {
+    addNote(this.g, {
+      id: 'network-counters-unreadable',
+      severity: 'info',
+      message: `network counters (${when}) could not be read: ${error}`,
+      fix: null,
+    });
+  }
+
   private readNet(s: ReturnType<typeof splitSections>, when: string): NetSnapshot | null {
     try {
       return parseNetSnapshot(s.lines);
     } catch (e) {
-      addNote(this.g, {
-        id: 'network-counters-unreadable',
-        severity: 'info',
-        message: `network counters (${when}) could not be read: ${e instanceof Error ? e.message : String(e)}`,
-        fix: null,
-      });
+      this.netNote(when, e instanceof Error ? e.message : String(e));
       return null;
     }
   }
@@ -384,26 +393,39 @@ class Session {
       plan.strace ? 'strace -c -f' : null,
       'live /proc sampler',
     ].filter(Boolean);
-    this.progress('record', 0, `Recording ${seconds} s: ${what.join(', ')}`);
+    const label = what.join(', ');
+    this.progress('record', 0, plan.perf ? `Starting perf on PID ${plan.pid}…` : `Recording ${seconds} s: ${label}`);
     this.windowStart = this.sampler?.latest() ?? null;
-    const started = performance.now();
-    this.progressTimer = setInterval(() => {
-      const elapsed = (performance.now() - started) / 1000;
-      this.progress(
-        'record',
-        elapsed / (seconds + 1.5),
-        `Recording ${Math.min(seconds, Math.floor(elapsed))}/${seconds} s: ${what.join(', ')}`,
-      );
-    }, 1000);
+    const startClock = () => {
+      // The window starts when perf really samples (it takes a moment to attach): the averages and the
+      // progress count from here.
+      this.windowStart = this.sampler?.latest() ?? this.windowStart;
+      const started = performance.now();
+      this.progress('record', 0, `Recording 0/${seconds} s: ${label}`);
+      this.progressTimer = setInterval(() => {
+        const elapsed = (performance.now() - started) / 1000;
+        this.progress(
+          'record',
+          elapsed / (seconds + 1),
+          `Recording ${Math.min(seconds, Math.floor(elapsed))}/${seconds} s: ${label}`,
+        );
+      }, 1000);
+    };
 
     let outcome;
     if (plan.perf || plan.strace) {
-      outcome = await record(this.host, plan, { cancel: this.ctl.signal, stopCounting: this.stopCounting.signal });
+      outcome = await record(
+        this.host,
+        plan,
+        { cancel: this.ctl.signal, stopCounting: this.stopCounting.signal },
+        startClock,
+      );
     } else {
       // Nothing to record with: the live sampler is the whole recording.
+      startClock();
       await sleep(seconds * 1000, AbortSignal.any([this.ctl.signal, this.stopCounting.signal]));
     }
-    clearInterval(this.progressTimer);
+    if (this.progressTimer) clearInterval(this.progressTimer);
     this.progressTimer = null;
 
     // The window's averages, from the live sampler's cumulative counters.
@@ -449,7 +471,8 @@ class Session {
 
   private recordOutcome(plan: RecordPlan, o: Awaited<ReturnType<typeof record>>): void {
     const src = (tool: string, argv: string[]) => this.g.sources.push({ tool, command: argv.join(' '), version: null });
-    if (plan.perf) src('perf record', [...perfRecordArgv(plan).slice(5), `(ended by SIGINT after ${plan.seconds} s)`]);
+    if (plan.perf)
+      src('perf record', [...perfRecordCore(plan), `(${plan.seconds} s from when sampling started, ended by SIGINT)`]);
     this.g.sources.push({
       tool: 'live sampler',
       command: `/proc/${plan.pid}/{stat,task/*/stat,task/*/schedstat,task/*/status}, /proc/stat every 1 s`,

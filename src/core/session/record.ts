@@ -22,6 +22,8 @@ export interface RecordPlan {
   eventfdFilter: string | null;
   strace: string | null;
   privilege: Privilege;
+  /** perf supports `--control` and `-D -1` (5.10+): the window starts when sampling really starts. */
+  control?: boolean;
 }
 
 export interface RecordOutcome {
@@ -30,8 +32,9 @@ export interface RecordOutcome {
   stat: StatStream | null;
   statResult: RunResult | null;
   straceResult: RunResult | null;
-  /** Local time (performance.now) the commands were launched and the last one ended. */
+  /** Local time (performance.now) the commands were launched, sampling started, and the last one ended. */
   startedAtMs: number;
+  recordingAtMs: number | null;
   endedAtMs: number;
 }
 
@@ -41,18 +44,37 @@ export const PERF_DATA = 'perf.data';
  * `perf record -p PID` in the background of a small shell that ends it with SIGINT when the window is over
  * (perf then writes a complete perf.data and exits 130, reported as 0). Not `-- sleep N`: with a workload,
  * perf reacts to the target exiting by signalling its process group and can die mid-write. Not `timeout`:
- * GNU timeout moves itself into a new process group, out of reach of a cancel. The shell prints perf's PID
- * first, so SIGINT can also end the recording early and gracefully (the target exited).
- *   $1 window in quarter seconds, then the perf argv.
+ * GNU timeout moves itself into a new process group, out of reach of a cancel.
+ *
+ * perf needs a while to start (it reads all of /proc/kallsyms first: ~1–4 s on a busy 2-core machine). In
+ * "control" mode (perf ≥ 5.10) it starts with its events disabled (`-D -1`), the shell enables them through
+ * perf's control FIFO and waits for the ack, and only then prints `@recording` and starts the clock — so the
+ * window is N seconds of actual sampling, and the caller can start its other counters at that moment.
+ * The shell prints perf's PID first, so SIGINT can end the recording early and gracefully (target exited).
+ *   $1 window in quarter seconds   $2 "control" | "plain"   $3 work dir   then the perf argv.
  */
 export const RECORD_WRAPPER = String.raw`
-ticks=$1; shift
-"$@" & p=$!
+ticks=$1; mode=$2; dir=$3; shift 3
+cd "$dir" || exit 3
+if [ "$mode" = control ] && ! mkfifo ctl.fifo ack.fifo 2>/dev/null; then mode=plain; fi
+if [ "$mode" = control ]; then "$@" -D -1 --control=fifo:ctl.fifo,ack.fifo & p=$!; else "$@" & p=$!; fi
 echo "@pid $p"
+alive() {
+  IFS= read -r s 2>/dev/null < "/proc/$p/stat" || return 1
+  case "$s" in *") Z "*) return 1 ;; esac
+  return 0
+}
+if [ "$mode" = control ]; then
+  exec 3<>ctl.fifo 4<>ack.fifo
+  echo enable >&3
+  ( IFS= read -r a <&4 && echo "$a" > acked ) & r=$!
+  while [ ! -s acked ] && alive; do sleep 0.05 2>/dev/null || sleep 1; done
+  kill "$r" 2>/dev/null
+  exec 3>&- 4>&-
+fi
+alive && echo "@recording"
 n=0
-while :; do
-  IFS= read -r s 2>/dev/null < "/proc/$p/stat" || break
-  case "$s" in *") Z "*) break ;; esac
+while alive; do
   if [ "$n" -ge "$ticks" ]; then kill -INT "$p" 2>/dev/null; break; fi
   sleep 0.25 2>/dev/null || sleep 1
   n=$((n + 1))
@@ -62,14 +84,10 @@ if [ "$rc" -eq 130 ]; then rc=0; fi
 exit "$rc"
 `;
 
-export function perfRecordArgv(plan: RecordPlan): string[] {
+/** The perf command itself (without the wrapper), for the Profile's sources. */
+export function perfRecordCore(plan: RecordPlan): string[] {
   const cg = plan.callGraph === 'fp' ? ['-g'] : plan.callGraph === 'dwarf' ? ['--call-graph', 'dwarf'] : [];
   return [
-    'sh',
-    '-c',
-    RECORD_WRAPPER,
-    'perf-lens-record',
-    String(Math.max(1, Math.ceil(plan.seconds * 4))),
     plan.perf!,
     'record',
     // No copies of every binary into ~/.debug: nothing is left on the target after the session.
@@ -83,6 +101,19 @@ export function perfRecordArgv(plan: RecordPlan): string[] {
     `${plan.dir}/${PERF_DATA}`,
     '--max-size',
     `${plan.maxMiB}M`,
+  ];
+}
+
+export function perfRecordArgv(plan: RecordPlan): string[] {
+  return [
+    'sh',
+    '-c',
+    RECORD_WRAPPER,
+    'perf-lens-record',
+    String(Math.max(1, Math.ceil(plan.seconds * 4))),
+    plan.control ? 'control' : 'plain',
+    plan.dir,
+    ...perfRecordCore(plan),
   ];
 }
 
@@ -140,18 +171,22 @@ export function straceArgv(plan: RecordPlan): string[] {
 }
 
 /**
- * Runs the recording. `stopCounting` ends it early and gracefully (the target exited): perf record gets
- * SIGINT, so it writes a complete perf.data of what it sampled; perf stat and strace are stopped (their
- * counts streamed already). `cancel` kills everything.
+ * Runs the recording: perf record first; perf stat and strace once perf says it is sampling (`@recording`),
+ * or at once without perf. `onRecording` tells the caller when the window really starts. `stopCounting`
+ * ends everything early and gracefully (the target exited): perf record gets SIGINT and writes a complete
+ * perf.data of what it sampled; perf stat and strace are stopped (their counts streamed already).
+ * `cancel` kills everything.
  */
 export async function record(
   host: Host,
   plan: RecordPlan,
   signals: { cancel: AbortSignal; stopCounting: AbortSignal },
+  onRecording: () => void = () => undefined,
 ): Promise<RecordOutcome> {
   const startedAtMs = performance.now();
+  let recordingAtMs: number | null = null;
   const both = AbortSignal.any([signals.cancel, signals.stopCounting]);
-  const timeoutMs = (plan.seconds + 60) * 1000;
+  const timeoutMs = (plan.seconds + 90) * 1000;
   const run = (argv: string[], signal: AbortSignal, extra: Partial<Parameters<Host['run']>[1]> = {}) => {
     const w = plan.privilege.wrap(argv);
     return host.run(w.argv, { signal, timeoutMs, stdin: w.stdin, ...extra });
@@ -160,6 +195,8 @@ export async function record(
   let perfRecordError: string | null = null;
   let perfPid: number | null = null;
   let perfEnded = false;
+  let started!: () => void;
+  const sampling = new Promise<void>((resolve) => (started = resolve));
 
   const stopPerf = async () => {
     if (perfEnded || signals.cancel.aborted) return;
@@ -170,33 +207,52 @@ export async function record(
   };
   const onStop = () => void stopPerf();
   signals.stopCounting.addEventListener('abort', onStop, { once: true });
+  if (signals.stopCounting.aborted) onStop();
 
-  const tasks: [Promise<RunResult | null>, Promise<RunResult | null>, Promise<RunResult | null>] = [
-    plan.perf
-      ? run(perfRecordArgv(plan), signals.cancel, {
-          maxOutputBytes: 1 << 20,
-          onStdoutLine: (line) => {
-            const m = /^@pid (\d+)$/.exec(line);
-            if (m) perfPid = Number(m[1]);
-          },
+  const perfRecord: Promise<RunResult | null> = plan.perf
+    ? run(perfRecordArgv(plan), signals.cancel, {
+        maxOutputBytes: 1 << 20,
+        onStdoutLine: (line) => {
+          const m = /^@pid (\d+)$/.exec(line);
+          if (m) perfPid = Number(m[1]);
+          else if (line === '@recording') started();
+        },
+      })
+        .catch((e: unknown) => {
+          perfRecordError = e instanceof Error ? e.message : String(e);
+          return null;
         })
-          .catch((e: unknown) => {
-            perfRecordError = e instanceof Error ? e.message : String(e);
-            return null;
-          })
-          .finally(() => {
-            perfEnded = true;
-          })
-      : Promise.resolve(null),
-    stat
+        .finally(() => {
+          perfEnded = true;
+          started(); // if perf never got to sampling, the counters still run for the window
+        })
+    : Promise.resolve(null);
+  if (!plan.perf) started();
+  await sampling;
+  recordingAtMs = performance.now();
+  onRecording();
+
+  const counting = signals.cancel.aborted || signals.stopCounting.aborted || (plan.perf !== null && perfEnded);
+  const [statResult, straceResult] = await Promise.all([
+    stat && !counting
       ? run(perfStatArgv(plan), both, { keepStdout: false, onStdoutLine: (l) => stat.push(l) }).catch(() => null)
       : Promise.resolve(null),
-    plan.strace ? run(straceArgv(plan), both, { maxOutputBytes: 1 << 20 }).catch(() => null) : Promise.resolve(null),
-  ];
-  if (signals.stopCounting.aborted) onStop();
-  const [perfRecord, statResult, straceResult] = await Promise.all(tasks);
+    plan.strace && !counting
+      ? run(straceArgv(plan), both, { maxOutputBytes: 1 << 20 }).catch(() => null)
+      : Promise.resolve(null),
+  ]);
+  const perfResult = await perfRecord;
   signals.stopCounting.removeEventListener('abort', onStop);
-  return { perfRecord, perfRecordError, stat, statResult, straceResult, startedAtMs, endedAtMs: performance.now() };
+  return {
+    perfRecord: perfResult,
+    perfRecordError,
+    stat,
+    statResult,
+    straceResult,
+    startedAtMs,
+    recordingAtMs,
+    endedAtMs: performance.now(),
+  };
 }
 
 function delay(ms: number): Promise<void> {

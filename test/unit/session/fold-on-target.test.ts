@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { FOLD_AWK } from '../../../src/core/session/scripts';
+import { FoldDecoder } from '../../../src/core/session/fold-decode';
+import { foldCollapser } from '../../../src/core/session/integrations';
+import { collapseText } from '../../../src/core/collect/stackcollapse';
+import { ParseError } from '../../../src/core/errors';
+
+const raw = readFileSync(new URL('../../fixtures/session/perf-script-demo.txt', import.meta.url), 'utf8');
+
+/** FOLD_AWK as it runs on the target (this machine's awk), decoded as the session decodes it. */
+function foldOnTarget(text: string): { decoder: FoldDecoder; bytes: number } {
+  const r = spawnSync('awk', [FOLD_AWK], { input: text, encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  const decoder = new FoldDecoder();
+  for (const line of r.stdout.split('\n')) if (line !== '') decoder.push(line);
+  return { decoder, bytes: Buffer.byteLength(r.stdout) };
+}
+
+test('folding on the target gives exactly the folded stacks of the full perf script output', () => {
+  const { decoder, bytes } = foldOnTarget(raw);
+  const result = decoder.result();
+  assert.equal(result.complete, true);
+  assert.equal(result.unparsed, 0);
+  const expected = collapseText(raw);
+  assert.equal(result.samples, expected.stats.samples, 'every sample counted once');
+  assert.ok(result.samples > 100);
+  const ours = foldCollapser(decoder.scriptText());
+  assert.deepEqual(new Map(ours.stacks()), new Map(expected.stacks()));
+  assert.ok(
+    [...ours.stacks().keys()].some((s) => s.includes('IoUringExecutor::scheduleOn;IoUringExecutor::wakeThread')),
+  );
+  // Only aggregates travel: the dictionary-coded output is a small fraction of the raw text.
+  assert.ok(bytes < raw.length / 4, `${bytes} bytes back for ${raw.length} bytes of perf script`);
+});
+
+test('identical stacks from different threads of one name, times and addresses fold together', () => {
+  const sample = (tid: number, time: string, addr: string) =>
+    `tcp_demo-w0 100/${tid} ${time}: cpu-clock:ppp: \n\t${addr} leaf (/bin/x)\n\t    401000 main (/bin/x)\n\n`;
+  const text =
+    sample(101, '1.000001', '401234') + sample(101, '1.001002', '401238') + sample(102, '1.002003', '401234');
+  const { decoder } = foldOnTarget(text);
+  assert.equal(decoder.result().uniqueStacks, 1);
+  assert.deepEqual([...foldCollapser(decoder.scriptText()).stacks()], [['tcp_demo-w0;main;leaf', 3]]);
+});
+
+test('a header perf changed the shape of is counted as unparsed, not folded wrongly', () => {
+  const { decoder } = foldOnTarget('garbage header line\n\t401000 main (/bin/x)\n\n');
+  assert.deepEqual(decoder.result(), { samples: 0, unparsed: 1, uniqueStacks: 0, complete: true });
+});
+
+test('the decoder refuses output that is not the folder’s', () => {
+  const d = new FoldDecoder();
+  assert.throws(() => d.push('@f x main'), ParseError);
+  assert.throws(() => d.push('@h 1 no-tab-here'), ParseError);
+  assert.throws(() => d.push('@s 3 1 -2'), ParseError);
+  const e = new FoldDecoder();
+  e.push('@h 1 comm\tcpu-clock:');
+  e.push('@s 2 1 7');
+  assert.throws(() => [...e.scriptText()], ParseError, 'a stack naming a frame never defined');
+  const f = new FoldDecoder();
+  f.push('@s 2 1');
+  assert.equal(f.result().complete, false, 'no @total: the fold did not finish');
+});

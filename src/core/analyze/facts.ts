@@ -58,9 +58,28 @@ export function toolLabel(source: string | null | undefined, fallback: string): 
   if (perf) return `perf ${perf[1]}`;
   if (s.startsWith('/proc')) return s.split(/[\s,]/)[0];
   if (/^live sampler\b/.test(s)) return '/proc sampler';
+  if (/^(?:\S*\/)?ip\s.*\blink\b/.test(s)) return 'ip -s -s link';
+  if (/^(?:\S*\/)?ethtool\b/.test(s)) return 'ethtool -S';
   const word = /^(?:\S*\/)?([\w.-]+)/.exec(s);
   if (word) return word[1];
   return s.length > 40 ? s.slice(0, 40) + '…' : s;
+}
+
+/**
+ * The tool behind a data source string. Sources may be command lines ("perf stat -e …") or the files a
+ * profile was built from ("/x/perf-stat.txt", several joined with "; "): files are looked up in the
+ * profile's source records to name the tool that printed them.
+ */
+export function sourceLabel(profile: Profile, source: string | null | undefined, fallback: string): string {
+  if (!source) return fallback;
+  const labels = source
+    .split(/;\s*/)
+    .map((part) => {
+      const record = profile.sources.find((r) => r.command === part.trim());
+      return record ? toolLabel(record.tool, fallback) : toolLabel(part, fallback);
+    })
+    .filter((l) => l.length > 0);
+  return [...new Set(labels)].join(', ') || fallback;
 }
 
 /** The first source whose tool matches one of the names, as a short label. */
@@ -165,18 +184,18 @@ export function deriveFacts(profile: Profile): Facts {
     threads,
     threadSource: sourceFor(p, ['pidstat', 'live sampler', '/proc', 'top'], 'pidstat'),
     requestsPerSecond: p.throughput?.requestsPerSecond ?? null,
-    throughputSource: toolLabel(p.throughput?.source, 'the load generator'),
+    throughputSource: sourceLabel(p, p.throughput?.source, 'the load generator'),
     ioUringEnter,
     ioUringSubmit: p.ioUring?.submitPerSecond ?? null,
-    ioUringSource: p.ioUring ? toolLabel(p.ioUring.source, 'perf stat') : syscallsSource,
+    ioUringSource: p.ioUring ? sourceLabel(p, p.ioUring.source, 'perf stat') : syscallsSource,
     eventfdWrites: p.eventfd?.writesPerSecond ?? null,
     eventfdFds: p.eventfd?.fds ?? [],
-    eventfdSource: toolLabel(p.eventfd?.source, 'perf stat'),
+    eventfdSource: sourceLabel(p, p.eventfd?.source, 'perf stat'),
     syscallsTotal,
     syscallsSource,
     futexPerSecond: p.lockContention?.futexPerSecond ?? (futexRow ? perSecond(futexRow) : null),
     futexTime,
-    futexSource: p.lockContention ? toolLabel(p.lockContention.source, syscallsSource) : syscallsSource,
+    futexSource: p.lockContention ? sourceLabel(p, p.lockContention.source, syscallsSource) : syscallsSource,
     samples,
     samplesSource,
     kernel: parseKernel(p.target.kernel),

@@ -2,7 +2,8 @@
  * The diagnosis end to end on a real process: the demo io_uring server under wrk load, profiled for 3 s
  * by the real tools (pidstat, mpstat, perf stat on syscall/io_uring tracepoints, perf stat on writes to
  * its eventfds, perf record + report + script, nstat), run through the collectors' argv builders on a
- * LocalHost, parsed by the collectors, analysed. The eventfd wake-up per task must be found, with the
+ * LocalHost, then built into a Profile the way `perf-lens analyze` does (collectors' parsers +
+ * ProfileBuilder) and analysed. The eventfd wake-up per task must be found, with the
  * coalescing fix, and the verdict must name what bounds the server with its numbers.
  */
 import { after, before, describe, it } from 'node:test';
@@ -97,9 +98,8 @@ before(async () => {
   await new Promise((r) => setTimeout(r, 1500));
   host = createHost('local');
   await capture(host, server.pid, out);
-  const { requestsPerSecond } = await load.done;
-  writeFileSync(join(out, 'wrk.txt'), `Requests/sec: ${requestsPerSecond}\n`);
-  profile = loadCapture(out);
+  writeFileSync(join(out, 'wrk.txt'), (await load.done).output);
+  profile = await loadCapture(out);
   result = analyze(profile);
 });
 

@@ -18,10 +18,10 @@ const cli = (...args: string[]) =>
     timeout: 60_000,
   });
 
-before(() => {
+before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'perf-lens-compare-'));
   for (const name of ['demo-load', 'demo-fixed']) {
-    const p = loadScenario(name);
+    const p = await loadScenario(name);
     writeFileSync(join(dir, `${name}.json`), JSON.stringify({ ...p, ...analyze(p) }));
   }
   writeFileSync(join(dir, 'not-json.json'), '{"schema": "perf-lens/profile@1", ');

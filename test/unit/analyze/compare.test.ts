@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze, compare } from '../../../src/core/analyze';
 import type { Profile } from '../../../src/core/profile';
@@ -10,9 +10,14 @@ function analysed(p: Profile): Profile {
 }
 
 describe('compare() on real captures: the demo before and after its fixes, same wrk load', () => {
-  const before = analysed(loadScenario('demo-load'));
-  const after = analysed(loadScenario('demo-fixed'));
-  const c = compare(before, after);
+  let beforeFix: Profile;
+  let afterFix: Profile;
+  let c: ReturnType<typeof compare>;
+  before(async () => {
+    beforeFix = analysed(await loadScenario('demo-load'));
+    afterFix = analysed(await loadScenario('demo-fixed'));
+    c = compare(beforeFix, afterFix);
+  });
   const metric = (id: string) => {
     const m = c.metrics.find((x) => x.id === id);
     assert.ok(m, `metric ${id}`);
@@ -55,8 +60,8 @@ describe('compare() on real captures: the demo before and after its fixes, same 
     assert.ok(lost.length <= 5);
   });
   it('records both verdicts', () => {
-    assert.equal(c.verdictBefore, before.verdict.kind);
-    assert.equal(c.verdictAfter, after.verdict.kind);
+    assert.equal(c.verdictBefore, beforeFix.verdict.kind);
+    assert.equal(c.verdictAfter, afterFix.verdict.kind);
   });
 });
 

@@ -1,5 +1,5 @@
 /** Findings about where CPU goes: io_uring submission, eventfd wake-ups, kernel networking, locks, switches. */
-import { coresUsed } from '../facts';
+import { coresUsed, sourceLabel } from '../facts';
 import { num, pct, rate, ratio } from '../format';
 import {
   EVENTFD_WRITE_KERNEL,
@@ -271,9 +271,10 @@ export const contextSwitchStorm: Rule = (f) => {
   }
   let source = f.threadSource;
   const cs = f.profile.contextSwitches;
+  const csSource = cs ? sourceLabel(f.profile, cs.source, f.threadSource) : f.threadSource;
   if (cs?.maxThread && (!worst || cs.maxThread.perSecond > worst.perSecond)) {
     worst = cs.maxThread;
-    source = cs.source;
+    source = csSource;
   }
   if (!worst || worst.perSecond < T.CONTEXT_SWITCHES_PER_THREAD) return null;
   const thread = f.profile.threads.find((t) => t.tid === worst.tid);

@@ -1,8 +1,14 @@
 /** Findings from the kernel's network counters (nstat/netstat deltas, ethtool/sysfs NIC drops). */
 import { num, pct, rate, ratio } from '../format';
-import { toolLabel } from '../facts';
+import { sourceLabel } from '../facts';
 import { THRESHOLDS as T } from '../thresholds';
 import type { Rule } from './types';
+
+/** The tool behind the TCP counters (nstat or netstat), out of all the network sources. */
+function counterSource(f: Parameters<Rule>[0], source: string): string {
+  const labels = sourceLabel(f.profile, source, 'nstat').split(', ');
+  return labels.find((l) => /nstat|netstat/.test(l)) ?? labels[0];
+}
 
 const over = (n: { kind: 'delta' | 'snapshot'; seconds: number | null }) =>
   n.kind === 'delta'
@@ -14,7 +20,7 @@ const over = (n: { kind: 'delta' | 'snapshot'; seconds: number | null }) =>
 export const tcpRetransmits: Rule = (f) => {
   const n = f.profile.network;
   if (!n || n.retransSegs === null || n.retransSegs < T.RETRANS_MIN_SEGMENTS) return null;
-  const source = toolLabel(n.source, 'nstat');
+  const source = counterSource(f, n.source);
   const percent = ratio(100 * n.retransSegs, n.outSegs);
   if (percent === null || percent < T.RETRANS_PERCENT_WARN) return null;
   const evidence = [
@@ -49,7 +55,7 @@ export const socketBufferOverflow: Rule = (f) => {
   }
   const hit = counters.filter(([, v]) => v !== null && v >= T.SOCKET_OVERFLOW_MIN) as Array<[string, number]>;
   if (hit.length === 0) return null;
-  const source = toolLabel(n.source, 'nstat');
+  const source = counterSource(f, n.source);
   const listen = hit.some(([k]) => k.startsWith('Listen'));
   return {
     id: 'socket-buffer-overflow',

@@ -41,26 +41,52 @@ const COPY = [
  */
 const LOADER = `
 const Module = require('module');
-const path = process.argv[1];
-const stub = () => new Proxy(function () {}, {
-  get: (_t, k) => (k === 'then' ? undefined : k === Symbol.toPrimitive ? () => '' : k === 'version' ? '1.100.0' : stub()),
-  apply: () => stub(),
-  construct: () => stub(),
-});
-const vscode = stub();
+const fs = require('fs');
+const path = process.argv[2];
+const names = process.argv[4] ? JSON.parse(fs.readFileSync(process.argv[4], 'utf8')) : [];
+const skip = (k) => k === 'then' || k === Symbol.toPrimitive || k === Symbol.iterator || k === 'toJSON';
+const prim = (k) => (k === Symbol.toPrimitive ? () => '' : undefined);
+// A stub value: callable, constructible (also as a base class), every unknown property is another stub.
+const stub = () =>
+  new Proxy(function () {}, {
+    get: (t, k) => (k in t ? t[k] : skip(k) ? prim(k) : stub()),
+    // A function's name and length are read-only but configurable: stored values replace them.
+    set: (t, k, v) => Reflect.set(t, k, v) || Reflect.defineProperty(t, k, { value: v, writable: true, configurable: true }),
+    apply: () => stub(),
+    construct: (_t, _args, newTarget) => {
+      const self = Reflect.construct(Object, [], newTarget);
+      return new Proxy(self, { get: (o, k, r) => (k in o ? Reflect.get(o, k, r) : skip(k) ? prim(k) : stub()) });
+    },
+  });
+const api = Object.fromEntries(names.map((n) => [n, stub()]));
+api.version = '1.100.0';
+const vscode = new Proxy(api, { get: (o, k) => (k in o ? o[k] : skip(k) ? prim(k) : stub()) });
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
 const t0 = performance.now();
 const ext = require(path);
 const t1 = performance.now();
 let activate = null, error = null;
-if (process.argv[2] === 'activate' && typeof ext.activate === 'function') {
+if (process.argv[3] === 'activate' && typeof ext.activate === 'function') {
   const context = stub();
   Object.defineProperty(context, 'subscriptions', { value: [] });
-  try { const r = ext.activate(context); Promise.resolve(r).then(() => { activate = performance.now() - t1; out(); }, (e) => { error = String(e); out(); }); }
-  catch (e) { error = String(e && e.message || e); out(); }
+  try {
+    const r = ext.activate(context);
+    Promise.resolve(r).then(() => { activate = performance.now() - t1; out(); }, (e) => { error = String(e); out(); });
+  } catch (e) { error = String((e && e.message) || e); out(); }
 } else out();
-function out() { console.log(JSON.stringify({ require: t1 - t0, activate, error })); process.exit(0); }
+function out() {
+  console.log(JSON.stringify({ require: t1 - t0, activate, error }));
+  // activate() may have started commands (the process list): stop them and their groups before leaving.
+  for (const task of fs.readdirSync('/proc/self/task')) {
+    let kids = [];
+    try { kids = fs.readFileSync('/proc/self/task/' + task + '/children', 'utf8').split(' ').filter(Boolean); } catch {}
+    for (const pid of kids.map(Number)) {
+      for (const target of [-pid, pid]) { try { process.kill(target, 'SIGKILL'); } catch {} }
+    }
+  }
+  process.exit(0);
+}
 `;
 
 function kib(bytes: number): number {
@@ -112,6 +138,15 @@ export const extensionBenchmark: Benchmark = {
     // Load cost of the production extension bundle in a fresh process.
     const loader = join(ctx.tmp, 'load.cjs');
     writeFileSync(loader, LOADER);
+    // The top-level names of the \`vscode\` module, from its type declarations, so the bundle's ESM interop sees them.
+    const names = join(ctx.tmp, 'vscode-names.json');
+    const dts = readFileSync(require.resolve('@types/vscode/index.d.ts', { paths: [ctx.repoRoot] }), 'utf8');
+    writeFileSync(
+      names,
+      JSON.stringify(
+        [...dts.matchAll(/^\texport (?:class|enum|namespace|function|const|let|var) (\w+)/gm)].map((m) => m[1]),
+      ),
+    );
     const runs = ctx.quick ? 3 : 10;
     const req: number[] = [];
     const act: number[] = [];
@@ -119,10 +154,15 @@ export const extensionBenchmark: Benchmark = {
     let activateError: string | null = null;
     const lc = require.resolve('vscode-languageclient/node', { paths: [ctx.repoRoot] });
     for (let i = 0; i < runs; i++) {
-      const m = await measure([process.execPath, loader, join(copy, 'dist', 'extension.js'), 'activate'], {
+      const m = await measure([process.execPath, loader, join(copy, 'dist', 'extension.js'), 'activate', names], {
         timeoutMs: 60_000,
         scratch: ctx.tmp,
       });
+      if (m.exitCode !== 0) {
+        throw new Error(
+          `loading dist/extension.js with a stub vscode failed: ${m.stderr.trim().split('\n').slice(-3).join(' / ')}`,
+        );
+      }
       const r = JSON.parse(m.stdout.trim().split('\n').pop() ?? '{}') as {
         require: number;
         activate: number | null;
@@ -151,8 +191,11 @@ export const extensionBenchmark: Benchmark = {
     });
     section.method.push(
       `Activation without VS Code: a fresh \`node\` process loads the production \`dist/extension.js\` with a stub ` +
-        '`vscode` module (a Proxy whose every property is a no-op function) and times `require()` (code loading) and ' +
-        `the \`activate(context)\` call (Perf Lens's own set-up; VS Code API calls cost nothing here). ${runs} runs. ` +
+        '`vscode` module (every top-level name of @types/vscode is a Proxy that is callable, constructible and ' +
+        'extendable, and returns another stub for any property) and times `require()` (code loading) and ' +
+        `the \`activate(context)\` call until its promise settles (Perf Lens's own set-up; VS Code API calls cost ` +
+        'nothing here; commands that activate() starts, such as the process list, are killed afterwards). ' +
+        `${runs} runs. ` +
         'The baseline is `require()` of `vscode-languageclient/node` alone in the same kind of process.',
     );
     const logged = e2eActivationLog(ctx.repoRoot);

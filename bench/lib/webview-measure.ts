@@ -232,14 +232,14 @@ export function widenTo(folded: readonly FoldedStack[], frames: number): { folde
 export async function renderFlameGraphFile(
   ctx: BenchContext,
   profileJson: string,
-): Promise<{ ms: number; heapMiB: number | null }> {
+): Promise<{ ms: number; heapMiB: number | null; frames: number }> {
   const profile = JSON.parse(readFileSync(profileJson, 'utf8')) as Profile;
   const server = await servePanel(ctx.repoRoot);
   const browser = await launchChromium();
   try {
     const t = await openPanel(browser, server, profile, 'flame');
     if (!t.flame) throw new Error('the flame graph did not render');
-    return { ms: t.flame.buildMs + t.flame.drawMs, heapMiB: t.heapMiB };
+    return { ms: t.flame.buildMs + t.flame.drawMs, heapMiB: t.heapMiB, frames: t.flame.frames };
   } finally {
     await browser.close();
     await server.close();

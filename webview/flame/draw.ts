@@ -41,7 +41,8 @@ export function draw(
       const matched = matches !== null && matches[nameId] === 1;
       const fill = matched ? palette.match : tree.kernel[n] ? palette.kernel(nameId, name) : palette.user(nameId, name);
       const bw = w > 2 ? w - 0.5 : w;
-      ctx.globalAlpha = ancestor ? 0.55 : matches !== null && !matched ? 0.45 : 1;
+      const alpha = ancestor ? 0.55 : matches !== null && !matched ? 0.45 : 1;
+      if (ctx.globalAlpha !== alpha) ctx.globalAlpha = alpha;
       if (palette.outline) {
         ctx.fillStyle = palette.background;
         ctx.fillRect(x, y, bw, ROW - 1);
@@ -60,7 +61,7 @@ export function draw(
         const fit = Math.floor((w - 6) / charW);
         const label = name.length <= fit ? name : name.slice(0, Math.max(1, fit - 1)) + '…';
         ctx.fillStyle = matched ? palette.matchText : palette.outline ? fill : palette.text;
-        ctx.fillText(label, x + 3, y + ROW / 2, w - 6);
+        ctx.fillText(label, x + 3, y + ROW / 2);
       }
     }
     ctx.globalAlpha = 1;

@@ -78,15 +78,15 @@ export function layout(tree: FlameTree, zoom: number, width: number, maxRows: nu
     const x = stackX.pop()!;
     const w = tree.total[n] * scale;
     if (!put(n, x, w)) continue;
-    // Children left to right; pushed in reverse so they are visited (and stored per row) in x order.
+    // Children left to right, pushed in reverse so that they are popped (and stored per row) in x order:
+    // depth-first pre-order keeps every row sorted by x.
     let cx = x;
     let runX = 0;
     let runW = 0;
     let runFrames = 0;
     let runSamples = 0;
-    const kids: number[] = [];
-    const kidX: number[] = [];
     const d = tree.depth[n] + 1;
+    const base = stackN.length;
     const flush = () => {
       if (runFrames > 0 && runW >= 1 && d < maxRows)
         (L.coalesced[d] ??= []).push({ x: runX, w: runW, frames: runFrames, samples: runSamples });
@@ -103,19 +103,21 @@ export function layout(tree: FlameTree, zoom: number, width: number, maxRows: nu
         runSamples += tree.total[c];
       } else {
         flush();
-        kids.push(c);
-        kidX.push(cx);
+        stackN.push(c);
+        stackX.push(cx);
       }
       cx += cw;
     }
     flush();
-    for (let i = kids.length - 1; i >= 0; i--) {
-      stackN.push(kids[i]);
-      stackX.push(kidX[i]);
+    for (let i = base, j = stackN.length - 1; i < j; i++, j--) {
+      const tn = stackN[i];
+      stackN[i] = stackN[j];
+      stackN[j] = tn;
+      const tx = stackX[i];
+      stackX[i] = stackX[j];
+      stackX[j] = tx;
     }
   }
-  // Rows are visited depth-first: sort each row by x (they are nearly sorted already).
-  for (const row of L.nodes) if (row) row.sort((a, b) => L.x[a] - L.x[b]);
   L.rows = L.nodes.length;
   return L;
 }

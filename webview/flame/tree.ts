@@ -52,6 +52,7 @@ class Grow {
   total = new Float64Array(1024);
   self = new Float64Array(1024);
   firstChild = new Int32Array(1024).fill(-1);
+  lastChild = new Int32Array(1024).fill(-1);
   nextSibling = new Int32Array(1024).fill(-1);
   kernel = new Uint8Array(1024);
   size = 0;
@@ -63,9 +64,12 @@ class Grow {
     this.parent[id] = parent;
     this.depth[id] = depth;
     this.kernel[id] = kernel ? 1 : 0;
+    // Appended, so children of sorted input arrive already in order.
     if (parent >= 0) {
-      this.nextSibling[id] = this.firstChild[parent];
-      this.firstChild[parent] = id;
+      const last = this.lastChild[parent];
+      if (last < 0) this.firstChild[parent] = id;
+      else this.nextSibling[last] = id;
+      this.lastChild[parent] = id;
     }
     return id;
   }
@@ -84,53 +88,118 @@ class Grow {
     this.total = g(this.total);
     this.self = g(this.self);
     this.firstChild = g(this.firstChild, -1);
+    this.lastChild = g(this.lastChild, -1);
     this.nextSibling = g(this.nextSibling, -1);
     this.kernel = g(this.kernel);
   }
 }
 
-/** Name ids stay below this so (parent, name) packs into one exact double. */
+/** Distinct frame names at most (a sanity bound far above real profiles). */
 const NAME_CAP = 2 ** 24;
+/** Above this many children a node's children are indexed by a Map instead of scanned. */
+const MAP_FROM = 8;
 
 export function buildFlameTree(folded: readonly FoldedStack[], kernelSymbols?: ReadonlySet<string>): FlameTree {
   const g = new Grow();
   const names: string[] = ['all'];
-  const nameIds = new Map<string, number>([['\u0000all', 0]]);
   const nameKernel: number[] = [0];
-  const child = new Map<number, number>();
+  // Children are found by scanning the (short) child list; a node with many children gets a Map.
+  const childCount: number[] = [0];
+  const childMaps = new Map<number, Map<number, number>>();
   g.add(0, -1, 0, false);
   let maxDepth = 0;
-  const intern = (frame: string): number => {
-    let id = nameIds.get(frame);
-    if (id === undefined) {
-      id = names.length;
-      if (id >= NAME_CAP) throw new Error('flame graph: too many distinct frame names');
-      names.push(displayName(frame));
-      nameKernel.push(isKernelFrame(frame, kernelSymbols) ? 1 : 0);
-      nameIds.set(frame, id);
+  // Frame names are interned straight from the stack text: a hash over the characters and an
+  // open-addressing table of name ids, so no substring is made for a name seen before.
+  const raw: string[] = [''];
+  let tableSize = 1 << 12;
+  let table = new Int32Array(tableSize).fill(-1);
+  let hashes = new Uint32Array(1024);
+  const rehash = () => {
+    tableSize <<= 1;
+    table = new Int32Array(tableSize).fill(-1);
+    for (let id = 1; id < raw.length; id++) {
+      let slot = hashes[id] & (tableSize - 1);
+      while (table[slot] >= 0) slot = (slot + 1) & (tableSize - 1);
+      table[slot] = id;
     }
+  };
+  const intern = (stack: string, start: number, end: number): number => {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ stack.charCodeAt(i), 0x01000193);
+    h >>>= 0;
+    const len = end - start;
+    let slot = h & (tableSize - 1);
+    for (let id = table[slot]; id >= 0; id = table[slot]) {
+      if (hashes[id] === h && raw[id].length === len && stack.startsWith(raw[id], start)) return id;
+      slot = (slot + 1) & (tableSize - 1);
+    }
+    const id = names.length;
+    if (id >= NAME_CAP) throw new Error('flame graph: too many distinct frame names');
+    const frame = stack.slice(start, end);
+    raw.push(frame);
+    names.push(displayName(frame));
+    nameKernel.push(isKernelFrame(frame, kernelSymbols) ? 1 : 0);
+    if (id >= hashes.length) {
+      const bigger = new Uint32Array(hashes.length * 2);
+      bigger.set(hashes);
+      hashes = bigger;
+    }
+    hashes[id] = h;
+    table[slot] = id;
+    if (names.length * 2 > tableSize) rehash();
     return id;
   };
-  for (const { stack, count } of folded) {
-    if (!(count > 0) || !Number.isFinite(count) || stack.length === 0) continue;
+  const childOf = (parent: number, nameId: number, depth: number): number => {
+    const map = childMaps.get(parent);
+    if (map) {
+      const hit = map.get(nameId);
+      if (hit !== undefined) return hit;
+    } else {
+      for (let c = g.firstChild[parent]; c >= 0; c = g.nextSibling[c]) if (g.nameOf[c] === nameId) return c;
+    }
+    const node = g.add(nameId, parent, depth, nameKernel[nameId] === 1 || (parent !== 0 && g.kernel[parent] === 1));
+    childCount.push(0);
+    const n = ++childCount[parent];
+    if (map) map.set(nameId, node);
+    else if (n > MAP_FROM) {
+      const m = new Map<number, number>();
+      for (let c = g.firstChild[parent]; c >= 0; c = g.nextSibling[c]) m.set(g.nameOf[c], c);
+      childMaps.set(parent, m);
+    }
+    return node;
+  };
+  // Sorted input puts stacks that share a prefix next to each other: the frames shared with the previous
+  // stack are matched by a native string comparison per frame, without hashing or lookups. Sorting a copy
+  // costs far less than it saves (stacks arrive sorted by count from a session, by name from stackcollapse).
+  const input = [...folded].sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+  const pathNode: number[] = [];
+  const pathEnd: number[] = [];
+  for (const { stack, count } of input) {
+    if (!(count > 0) || !Number.isFinite(count) || typeof stack !== 'string' || stack.length === 0) continue;
     g.total[0] += count;
-    let cur = 0;
     let depth = 0;
     let start = 0;
-    // Manual split: avoids an array per stack.
+    while (depth < pathNode.length) {
+      const frame = raw[g.nameOf[pathNode[depth]]];
+      const end = start + frame.length;
+      if (!stack.startsWith(frame, start) || (end < stack.length && stack.charCodeAt(end) !== 59)) break;
+      g.total[pathNode[depth]] += count;
+      pathEnd[depth++] = end;
+      start = end + 1;
+    }
+    pathNode.length = depth;
+    pathEnd.length = depth;
+    let cur = depth > 0 ? pathNode[depth - 1] : 0;
+    // Manual split: no array per stack.
     while (start <= stack.length) {
       let end = stack.indexOf(';', start);
       if (end < 0) end = stack.length;
       if (end > start) {
-        const nameId = intern(stack.slice(start, end));
-        const key = cur * NAME_CAP + nameId;
-        let node = child.get(key);
         depth++;
-        if (node === undefined) {
-          node = g.add(nameId, cur, depth, nameKernel[nameId] === 1 || (cur !== 0 && g.kernel[cur] === 1));
-          child.set(key, node);
-        }
+        const node = childOf(cur, intern(stack, start, end), depth);
         g.total[node] += count;
+        pathNode.push(node);
+        pathEnd.push(end);
         cur = node;
       }
       start = end + 1;
@@ -163,10 +232,18 @@ function sortChildren(g: Grow, names: string[]): void {
   for (let p = 0; p < g.size; p++) {
     const first = g.firstChild[p];
     if (first < 0 || g.nextSibling[first] < 0) continue;
+    let sorted = true;
+    for (let c = first; g.nextSibling[c] >= 0; c = g.nextSibling[c])
+      if (rank[g.nameOf[c]] > rank[g.nameOf[g.nextSibling[c]]]) {
+        sorted = false;
+        break;
+      }
+    if (sorted) continue;
     buf.length = 0;
     for (let c = first; c >= 0; c = g.nextSibling[c]) buf.push(c);
     buf.sort((a, b) => rank[g.nameOf[a]] - rank[g.nameOf[b]]);
     g.firstChild[p] = buf[0];
+    g.lastChild[p] = buf[buf.length - 1];
     for (let i = 0; i < buf.length; i++) g.nextSibling[buf[i]] = i + 1 < buf.length ? buf[i + 1] : -1;
   }
 }

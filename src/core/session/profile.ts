@@ -72,6 +72,8 @@ class Session {
   private tempDir: string | null = null;
   private windowStart: Reading | null = null;
   private progressTimer: NodeJS.Timeout | null = null;
+  /** A live-only session ended by its stop signal: that is its normal end, not a cut-short one. */
+  private liveStopped = false;
 
   constructor(
     private readonly host: Host,
@@ -112,7 +114,7 @@ class Session {
     this.outer?.addEventListener('abort', onAbort, { once: true });
     try {
       await this.steps();
-      if (this.cancelled && !this.g.partialReasons.some((r) => r.startsWith('cancelled')))
+      if (this.cancelled && !this.liveStopped && !this.g.partialReasons.some((r) => r.startsWith('cancelled')))
         this.partial(`cancelled during ${this.phase}`);
       return this.finish();
     } catch (e) {
@@ -156,14 +158,23 @@ class Session {
     this.applyProbe(probe);
     const privilege = this.choosePrivilege(probe);
 
+    if (this.opts.liveOnly) {
+      // Live monitoring only: no recording, nothing on the target but the sampler; stopping is its normal end.
+      addNote(this.g, {
+        id: 'live-only',
+        severity: 'info',
+        message: 'live CPU monitoring only: no perf recording, hotspots or in-kernel counts',
+        fix: null,
+      });
+      this.emit({ type: 'notes', notes: [...this.g.notes] });
+      this.progress('live', 0, 'Live CPU breakdown (stop to end)');
+      await this.sampler?.done;
+      this.liveStopped = this.cancelled;
+      return;
+    }
     const plan = await this.prepare(target, probe, privilege);
     this.emit({ type: 'notes', notes: [...this.g.notes] });
     if (this.cancelled || this.targetGone()) return;
-    if (this.opts.liveOnly) {
-      this.progress('live', 0, 'Live CPU breakdown (stop to end)');
-      await this.sampler?.done;
-      return;
-    }
     await this.recordPhase(plan);
     if (this.cancelled) return;
     await this.postprocessPhase(plan, privilege);

@@ -141,3 +141,26 @@ test('listProcesses and resolveTerminalProcesses see the demo with its port and 
 function demoExe(): string {
   return new URL('../../../examples/tcp-demo/build/tcp_demo', import.meta.url).pathname;
 }
+
+test('live-only monitoring streams breakdowns until stopped, runs nothing but the sampler, ends not partial', T, () =>
+  withHost(async (host) => {
+    let lives = 0;
+    const r = await runProfile(
+      host,
+      { kind: 'pid', pid: demo.pid },
+      { liveOnly: true },
+      {
+        onEvent: (e, c) => {
+          if (e.type === 'live' && ++lives === 3) c.abort();
+        },
+      },
+    );
+    const p = r.profile;
+    assert.equal(p.partial, false, `${p.partialReason}`);
+    assert.ok(p.timeline.length >= 3);
+    assert.ok(p.dataQuality.some((n) => n.id === 'live-only'));
+    assert.equal(p.hotspots.length, 0);
+    assert.ok(p.threads.some((t) => t.name.startsWith('tcp_demo-w') && (t.cpu ?? 0) > 0));
+    assert.ok(!r.events.some((e) => e.type === 'progress' && e.phase === 'record'));
+  }),
+);

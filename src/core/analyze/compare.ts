@@ -97,6 +97,7 @@ const METRICS: MetricSpec[] = [
 
 function contextSwitches(p: Profile): number | null {
   const cs = p.contextSwitches;
+  if (cs && cs.totalPerSecond !== undefined && cs.totalPerSecond !== null) return cs.totalPerSecond;
   if (cs && cs.voluntaryPerSecond !== null) return cs.voluntaryPerSecond + (cs.involuntaryPerSecond ?? 0);
   const known = p.threads.filter((t) => t.cswch !== null || t.nvcswch !== null);
   if (known.length === 0) return null;

@@ -59,6 +59,8 @@ export const THRESHOLDS = {
   FUTEX_RATE: 10_000,
   /** Seconds spent in futex per second of recording (0.1 = a tenth of a core). */
   FUTEX_TIME_PER_SECOND: 0.1,
+  /** Seconds of kernel lock waiting (perf lock contention) per second of recording. */
+  KERNEL_LOCK_WAIT_PER_SECOND: 0.1,
 
   // ---- context-switch-storm ----------------------------------------------------------------------
   /** Context switches (voluntary + involuntary) per second in one thread. */

@@ -235,6 +235,23 @@ const cases: Case[] = [
     observe: has('lock-contention'),
     expect: [false, true, true],
   },
+  {
+    name: 'KERNEL_LOCK_WAIT_PER_SECOND',
+    values: around(T.KERNEL_LOCK_WAIT_PER_SECOND, 0.001),
+    build: (w) =>
+      profileWith({
+        lockContention: {
+          futexSeconds: null,
+          futexPerSecond: null,
+          kernelLockWaitSeconds: w * 10,
+          kernelLockContended: 1234,
+          topLocks: [{ name: 'tcp_recvmsg', type: 'spinlock', contended: 1000, totalWaitSeconds: w * 8 }],
+          source: 'perf lock contention',
+        },
+      }),
+    observe: has('lock-contention'),
+    expect: [false, true, true],
+  },
   // context-switch-storm
   {
     name: 'CONTEXT_SWITCHES_PER_THREAD',

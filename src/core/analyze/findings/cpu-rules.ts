@@ -233,7 +233,10 @@ export const lockContention: Rule = (f, verdict) => {
   const byShare = share >= T.LOCK_STACK_SHARE;
   const byRate = futexRate !== null && futexRate >= T.FUTEX_RATE;
   const byTime = futexTime !== null && futexTime >= T.FUTEX_TIME_PER_SECOND;
-  if (!byShare && !byRate && !byTime) return null;
+  const lc = f.profile.lockContention;
+  const kernelWait = ratio(lc?.kernelLockWaitSeconds ?? null, f.profile.durationSeconds);
+  const byKernelWait = kernelWait !== null && kernelWait >= T.KERNEL_LOCK_WAIT_PER_SECOND;
+  if (!byShare && !byRate && !byTime && !byKernelWait) return null;
   const evidence: string[] = [];
   const symbols = f.samples
     .selfBySymbol((s) => LOCK_SLOW_PATH.test(s))
@@ -247,6 +250,12 @@ export const lockContention: Rule = (f, verdict) => {
     symbols.push(...chain);
   }
   if (futexRate !== null && futexRate > 0) evidence.push(`futex calls: ${rate(futexRate)} (${f.futexSource}).`);
+  if (kernelWait !== null && kernelWait > 0) {
+    const top = (lc?.topLocks ?? []).slice(0, 3).map((l) => `${l.name} ${num(l.totalWaitSeconds)} s`);
+    evidence.push(
+      `Kernel lock waits: ${num(kernelWait)} s per second of recording${lc?.kernelLockContended ? `, ${num(lc.kernelLockContended)} contended acquisitions` : ''}${top.length ? `; most: ${top.join(', ')}` : ''} (${f.futexSource}).`,
+    );
+  }
   if (futexTime !== null && futexTime > 0)
     evidence.push(`Time in futex: ${num(futexTime)} s per second of recording (${f.futexSource}).`);
   return {

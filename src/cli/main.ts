@@ -60,14 +60,23 @@ export async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+/**
+ * Messages echo file names, hosts and process names, which may hold terminal escape sequences: show every
+ * control character but the line break as `\xNN`, so nothing in a message can drive the terminal.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x09\x0b-\x1f\x7f\x9b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function report(err: unknown): number {
   if (process.env.PERF_LENS_DEBUG === '1') console.error(err);
   if (err instanceof UserError) {
-    process.stderr.write(`perf-lens: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
+    process.stderr.write(terminalSafe(`perf-lens: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`));
     return 2;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`perf-lens: ${message}\n`);
+  process.stderr.write(terminalSafe(`perf-lens: ${message}`) + '\n');
   return 1;
 }
 

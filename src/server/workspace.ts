@@ -13,8 +13,10 @@ import {
   definitionsOf,
   indexWorkspace,
   isCppFile,
+  parseText,
   prepareSource,
   type IndexStats,
+  type ParallelParser,
   type ScanOptions,
 } from '../core/symbols/workspace-scan';
 
@@ -84,6 +86,8 @@ export class Workspace {
     private readonly parser: Parser,
     readonly roots: string[],
     private readonly options: ScanOptions = {},
+    /** Worker threads for the initial index (edits of open files are parsed here, they are small). */
+    private readonly parallel?: ParallelParser,
   ) {}
 
   /** Changes whenever any file's definitions change (placements must be recomputed). */
@@ -114,6 +118,7 @@ export class Workspace {
         ...this.options,
         signal: this.abort.signal,
         skip: (p) => this.open.has(p),
+        parallel: this.parallel,
       });
       this.macros = stats.macros;
       // Feature words are recorded lazily (see `filesWith`); open documents were indexed on open.
@@ -230,7 +235,7 @@ export class Workspace {
       return cached.tree;
     }
     this.dropTree(path);
-    const tree = this.parser.parse(prepareSource(text, this.macros));
+    const tree = parseText(this.parser, prepareSource(text, this.macros));
     if (!tree) throw new Error(`tree-sitter could not parse ${path}`);
     this.trees.set(path, { text, tree });
     while (this.trees.size > TREE_CACHE_SIZE) {

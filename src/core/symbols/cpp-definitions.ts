@@ -7,7 +7,7 @@
  * namespaces are kept, a class defined inside a function is scoped under that function, lambdas are
  * numbered per enclosing function and per parameter signature (Itanium ABI discriminators).
  */
-import type { SyntaxNode, SyntaxTree } from './cpp-parser';
+import { QueryClass, type Query, type SyntaxNode, type SyntaxTree } from './cpp-parser';
 import { canonicalComponent, canonicalOperator, paramKey } from './normalize';
 
 export type DefinitionKind = 'function' | 'method' | 'constructor' | 'destructor' | 'operator' | 'lambda';
@@ -73,101 +73,174 @@ interface Scope {
   classArgs: string | null;
 }
 
-const CONTAINERS = new Set([
-  'translation_unit',
-  'declaration_list',
-  'field_declaration_list',
-  'template_declaration',
-  'linkage_specification',
-  'preproc_if',
-  'preproc_ifdef',
-  'preproc_else',
-  'preproc_elif',
-  'preproc_elifdef',
-  'declaration',
-  'field_declaration',
-  'type_definition',
-  'friend_declaration',
-  'attributed_statement',
-  'export_declaration',
-  'ERROR',
-]);
+/**
+ * One query finds everything the index needs, evaluated inside the WebAssembly module, in document
+ * order. Nesting is then recovered from byte ranges with a stack: walking nodes from JavaScript, or
+ * asking tree-sitter for a node's parent (it searches down from the root), costs far more.
+ */
+const QUERY_SOURCE = `
+(namespace_definition) @container
+(class_specifier body: (_)) @container
+(struct_specifier body: (_)) @container
+(union_specifier body: (_)) @container
+(template_declaration) @template
+(friend_declaration) @friend
+(function_definition) @fn
+(lambda_expression) @lambda
+(co_await_expression) @co
+(co_return_statement) @co
+(co_yield_statement) @co
+`;
 
-const CLASS_TYPES = new Set(['class_specifier', 'struct_specifier', 'union_specifier']);
+const queries = new WeakMap<object, Query>();
+
+function queryFor(tree: SyntaxTree): Query {
+  const language = tree.language;
+  let q = queries.get(language);
+  if (!q) {
+    q = new QueryClass(language, QUERY_SOURCE);
+    queries.set(language, q);
+  }
+  return q;
+}
+
+interface Open {
+  end: number;
+  kind: 'container' | 'template' | 'friend' | 'fn' | 'lambda';
+  node: SyntaxNode;
+  /** Scope in effect inside this node. */
+  scope: Scope;
+  /** For fn/lambda: index of its definition (null when it was not recorded). */
+  def: number | null;
+}
 
 /** Extracts every function definition (and lambda) from a parsed file. Never throws on odd trees. */
 export function extractDefinitions(tree: SyntaxTree, maxDefinitions = 20_000): FunctionDefinition[] {
   const defs: FunctionDefinition[] = [];
+  const lambdaCounts = new Map<number, Map<string, number>>();
   const root: Scope = { path: [], anonymous: false, inClass: false, className: null, classArgs: null };
-  const stack: Array<{ node: SyntaxNode; scope: Scope; template: SyntaxNode | null }> = [
-    { node: tree.rootNode, scope: root, template: null },
-  ];
-  // Iterative walk: deeply nested namespaces or classes must not overflow the JS stack.
-  while (stack.length > 0 && defs.length < maxDefinitions) {
-    const { node, scope, template } = stack.pop()!;
-    const type = node.type;
-    if (type === 'function_definition') {
-      const index = addFunction(defs, node, scope, template);
-      if (index !== null) collectBodyItems(defs, node, index, scope, stack);
-      continue;
+  const stack: Open[] = [];
+  const scopeNow = () => (stack.length > 0 ? stack[stack.length - 1].scope : root);
+  const ownerNow = (): number | null => {
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const o = stack[i];
+      if (o.kind === 'fn' || o.kind === 'lambda') return o.def;
     }
-    if (type === 'namespace_definition') {
-      const body = node.childForFieldName('body');
-      if (!body) continue;
-      const nameNode = node.childForFieldName('name');
-      const next: Scope = nameNode
-        ? {
-            ...scope,
-            path: [...scope.path, ...namespaceNames(nameNode)],
-            inClass: false,
-            className: null,
-            classArgs: null,
+    return null;
+  };
+
+  for (const { name, node } of queryFor(tree).captures(tree.rootNode)) {
+    if (defs.length >= maxDefinitions) break;
+    const start = node.startIndex;
+    while (stack.length > 0 && stack[stack.length - 1].end <= start) stack.pop();
+    const top = stack.length > 0 ? stack[stack.length - 1] : null;
+    const end = node.endIndex;
+    switch (name) {
+      case 'container':
+        stack.push({ end, kind: 'container', node, scope: scopeStep(node, scopeNow()), def: null });
+        break;
+      case 'template':
+        stack.push({ end, kind: 'template', node, scope: scopeNow(), def: null });
+        break;
+      case 'friend': {
+        // A friend defined in a class lives in the enclosing namespace.
+        let outer = root;
+        for (let i = stack.length - 1; i >= 0; i--) {
+          if (!stack[i].scope.inClass) {
+            outer = stack[i].scope;
+            break;
           }
-        : { ...scope, anonymous: true, inClass: false, className: null, classArgs: null };
-      pushChildren(stack, body, next, null);
-      continue;
+        }
+        stack.push({ end, kind: 'friend', node, scope: outer, def: null });
+        break;
+      }
+      case 'fn': {
+        const template = top && top.kind === 'template' ? top.node : null;
+        const index = addFunction(defs, node, scopeNow(), template);
+        // A class defined inside a function is scoped under it: `enclosing(…)::Local::method`.
+        const inner: Scope =
+          index === null
+            ? scopeNow()
+            : { ...scopeNow(), path: defs[index].path, inClass: false, className: null, classArgs: null };
+        stack.push({ end, kind: 'fn', node, scope: inner, def: index });
+        break;
+      }
+      case 'lambda': {
+        const o = ownerNow();
+        const index = o === null ? null : addLambda(defs, node, o, lambdaCounts);
+        stack.push({ end, kind: 'lambda', node, scope: scopeNow(), def: index });
+        break;
+      }
+      default: {
+        const o = ownerNow();
+        if (o !== null) defs[o].isCoroutine = true;
+      }
     }
-    if (CLASS_TYPES.has(type)) {
-      const body = node.childForFieldName('body');
-      if (!body) continue;
-      const nameNode = node.childForFieldName('name');
-      const names = nameNode ? scopeNames(nameNode) : ['{unnamed}'];
-      const next: Scope = {
-        ...scope,
-        path: [...scope.path, ...names],
-        inClass: true,
-        className: names[names.length - 1] ?? null,
-        classArgs: nameNode && nameNode.type === 'template_type' ? templateArgsText(nameNode) : null,
-      };
-      pushChildren(stack, body, next, null);
-      continue;
-    }
-    if (type === 'template_declaration') {
-      pushChildren(stack, node, scope, template ?? node);
-      continue;
-    }
-    if (CONTAINERS.has(type)) {
-      pushChildren(stack, node, scope, template);
-      continue;
-    }
-    // Class specifiers can hide inside type positions of declarations: `struct S { … } s;`
-    if (type === 'type_identifier' || type === 'comment' || type.startsWith('preproc_')) continue;
   }
   return defs;
 }
 
-function pushChildren(
-  stack: Array<{ node: SyntaxNode; scope: Scope; template: SyntaxNode | null }>,
-  node: SyntaxNode,
-  scope: Scope,
-  template: SyntaxNode | null,
-): void {
-  const children = node.namedChildren;
-  // Reverse so definitions come out in source order.
-  for (let i = children.length - 1; i >= 0; i--) {
-    const c = children[i];
-    if (c) stack.push({ node: c, scope, template: c.type === 'function_definition' ? template : template && null });
+/** The scope inside a namespace or class. */
+function scopeStep(node: SyntaxNode, outer: Scope): Scope {
+  if (node.type === 'namespace_definition') {
+    const nameNode = node.childForFieldName('name');
+    return nameNode
+      ? {
+          ...outer,
+          path: [...outer.path, ...namespaceNames(nameNode)],
+          inClass: false,
+          className: null,
+          classArgs: null,
+        }
+      : { ...outer, anonymous: true, inClass: false, className: null, classArgs: null };
   }
+  const nameNode = node.childForFieldName('name');
+  const names = nameNode ? scopeNames(nameNode) : ['{unnamed}'];
+  return {
+    ...outer,
+    path: [...outer.path, ...names],
+    inClass: true,
+    className: names[names.length - 1] ?? null,
+    classArgs: nameNode && nameNode.type === 'template_type' ? templateArgsText(nameNode) : null,
+  };
+}
+
+function addLambda(
+  defs: FunctionDefinition[],
+  item: SyntaxNode,
+  ownerIndex: number,
+  lambdaCounts: Map<number, Map<string, number>>,
+): number {
+  const decl = item.childForFieldName('declarator');
+  const params = paramTypes(decl?.childForFieldName('parameters') ?? null);
+  const sig = params.map(paramKey).join(',');
+  let counts = lambdaCounts.get(ownerIndex);
+  if (!counts) lambdaCounts.set(ownerIndex, (counts = new Map()));
+  const n = (counts.get('\0all') ?? 0) + 1;
+  const bySig = (counts.get(sig) ?? 0) + 1;
+  counts.set('\0all', n);
+  counts.set(sig, bySig);
+  const parentDef = defs[ownerIndex];
+  const body = item.childForFieldName('body');
+  defs.push({
+    path: parentDef.path,
+    name: parentDef.name,
+    qualifiedName: parentDef.qualifiedName,
+    kind: 'lambda',
+    params,
+    anonymousNamespace: parentDef.anonymousNamespace,
+    isTemplate: false,
+    isCoroutine: false,
+    range: rangeOf(item),
+    nameRange: rangeOf(item.child(0) ?? item),
+    bodyRange: body ? rangeOf(body) : null,
+    parent: ownerIndex,
+    lambdaIndex: n,
+    lambdaSignatureIndex: bySig,
+    lambdaSignature: sig,
+    specialization: { owner: null, name: null },
+  });
+  return defs.length - 1;
 }
 
 function namespaceNames(nameNode: SyntaxNode): string[] {
@@ -363,91 +436,4 @@ function lastName(q: SyntaxNode): SyntaxNode {
     cur = n;
   }
   return cur;
-}
-
-const BODY_ITEMS = [
-  'lambda_expression',
-  'class_specifier',
-  'struct_specifier',
-  'union_specifier',
-  'co_await_expression',
-  'co_return_statement',
-  'co_yield_statement',
-];
-
-/**
- * Lambdas, coroutine keywords and local classes inside a function body. One wasm-side query per body
- * (descendantsOfType) instead of walking every node from JavaScript.
- */
-function collectBodyItems(
-  defs: FunctionDefinition[],
-  fn: SyntaxNode,
-  fnIndex: number,
-  scope: Scope,
-  stack: Array<{ node: SyntaxNode; scope: Scope; template: SyntaxNode | null }>,
-): void {
-  const body = fn.childForFieldName('body');
-  if (!body) return;
-  const items = body.descendantsOfType(BODY_ITEMS);
-  if (items.length === 0) return;
-  // Lambdas and local classes open new "owners"; each item belongs to the innermost owner containing it.
-  const owners: Array<{ start: number; end: number; def: number }> = [
-    { start: body.startIndex, end: body.endIndex, def: fnIndex },
-  ];
-  const lambdaCounts = new Map<number, Map<string, number>>();
-  const localClasses: Array<{ start: number; end: number }> = [];
-  for (const item of items) {
-    if (!item) continue;
-    if (localClasses.some((c) => item.startIndex >= c.start && item.endIndex <= c.end)) continue; // walked separately
-    while (owners.length > 1 && item.startIndex >= owners[owners.length - 1].end) owners.pop();
-    const owner = owners[owners.length - 1];
-    if (item.type === 'lambda_expression') {
-      const decl = item.childForFieldName('declarator');
-      const sig = paramTypes(decl?.childForFieldName('parameters') ?? null)
-        .map(paramKey)
-        .join(',');
-      let counts = lambdaCounts.get(owner.def);
-      if (!counts) lambdaCounts.set(owner.def, (counts = new Map()));
-      const n = (counts.get('\0all') ?? 0) + 1;
-      const bySig = (counts.get(sig) ?? 0) + 1;
-      counts.set('\0all', n);
-      counts.set(sig, bySig);
-      const parentDef = defs[owner.def];
-      const lbody = item.childForFieldName('body');
-      defs.push({
-        path: parentDef.path,
-        name: parentDef.name,
-        qualifiedName: parentDef.qualifiedName,
-        kind: 'lambda',
-        params: paramTypes(decl?.childForFieldName('parameters') ?? null),
-        anonymousNamespace: parentDef.anonymousNamespace,
-        isTemplate: false,
-        isCoroutine: false,
-        range: rangeOf(item),
-        nameRange: rangeOf(item.child(0) ?? item),
-        bodyRange: lbody ? rangeOf(lbody) : null,
-        parent: owner.def,
-        lambdaIndex: n,
-        lambdaSignatureIndex: bySig,
-        lambdaSignature: sig,
-        specialization: { owner: null, name: null },
-      });
-      owners.push({ start: item.startIndex, end: item.endIndex, def: defs.length - 1 });
-      continue;
-    }
-    if (item.type.startsWith('co_')) {
-      defs[owner.def].isCoroutine = true;
-      continue;
-    }
-    // A local class: its methods are named `enclosing(…)::Local::method`.
-    if (item.childForFieldName('body')) {
-      localClasses.push({ start: item.startIndex, end: item.endIndex });
-      const fnDef = defs[fnIndex];
-      stack.push({
-        node: item,
-        scope: { ...scope, path: fnDef.path, inClass: false, className: null, classArgs: null },
-        template: null,
-      });
-    }
-  }
 }

@@ -11,11 +11,12 @@ import type * as TreeSitter from 'web-tree-sitter';
 // The CommonJS build on purpose: bundled into a CJS file, the ESM build's `import.meta.url` is empty and
 // it fails at start-up (createRequire(undefined)).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Language, Parser } = require('web-tree-sitter') as typeof TreeSitter;
+const { Language, Parser, Query: QueryClass } = require('web-tree-sitter') as typeof TreeSitter;
 type Parser = TreeSitter.Parser;
 type Language = TreeSitter.Language;
 
-export type { Node as SyntaxNode, Tree as SyntaxTree } from 'web-tree-sitter';
+export type { Node as SyntaxNode, Tree as SyntaxTree, Query } from 'web-tree-sitter';
+export { QueryClass };
 
 const RUNTIME_WASM = 'tree-sitter.wasm';
 const CPP_WASM = 'tree-sitter-cpp.wasm';

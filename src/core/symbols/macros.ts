@@ -151,6 +151,7 @@ const IDENT = /[A-Za-z_]\w*/y;
 
 /** Rewrites macro uses in `text` without changing its length or line breaks. */
 export function neutralizeMacros(text: string, table: MacroTable): string {
+  if (!mayNeedRewrite(text, table)) return text;
   const lines = text.split('\n');
   let changed = false;
   for (let n = 0; n < lines.length; n++) {
@@ -163,6 +164,21 @@ export function neutralizeMacros(text: string, table: MacroTable): string {
     }
   }
   return changed ? lines.join('\n') : text;
+}
+
+const LEADING_CAPS = /^[ \t]*[A-Z][A-Z0-9_]{2,}[ \t]+[A-Za-z_:~]/m;
+const tableWords = new WeakMap<MacroTable, RegExp | null>();
+
+/** Cheap whole-text check: an all-caps word starting a line, or a use of a macro the table rewrites. */
+function mayNeedRewrite(text: string, table: MacroTable): boolean {
+  if (LEADING_CAPS.test(text)) return true;
+  let re = tableWords.get(table);
+  if (re === undefined) {
+    const names = [...table.kinds].filter(([, k]) => k !== 'other').map(([n]) => n);
+    re = names.length > 0 ? new RegExp(`\\b(?:${names.join('|')})\\b`) : null;
+    tableWords.set(table, re);
+  }
+  return re !== null && re.test(text);
 }
 
 function blank(s: string, from: number, to: number): string {

@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
+import type { SyntaxTree } from './cpp-parser';
 import { extractDefinitions, type FunctionDefinition } from './cpp-definitions';
 import type { DefinitionIndex } from './definition-index';
 import { buildMacroTable, collectMacros, neutralizeMacros, type MacroDefinition, type MacroTable } from './macros';
@@ -127,13 +128,21 @@ export async function listCppFiles(roots: readonly string[], options: ScanOption
  * known from `macros` (plus the file's own `#define`s) are neutralised first; positions are unchanged.
  */
 export function definitionsOf(parser: Parser, text: string, macros?: MacroTable): FunctionDefinition[] {
-  const tree = parser.parse(prepareSource(text, macros));
+  const tree = parseText(parser, prepareSource(text, macros));
   if (!tree) return [];
   try {
     return extractDefinitions(tree);
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * Parses a string in chunks: web-tree-sitter's own string input slices the whole remainder for every
+ * 10 KB it copies, quadratic in the file size.
+ */
+export function parseText(parser: Parser, text: string): SyntaxTree | null {
+  return parser.parse((index) => (index < text.length ? text.slice(index, index + 4096) : ''));
 }
 
 /** The text the parser should see: same length and lines, macro uses neutralised (see macros.ts). */
@@ -145,6 +154,9 @@ export function prepareSource(text: string, macros?: MacroTable): string {
 }
 
 const EMPTY_TABLE: MacroTable = { kinds: new Map(), defs: new Map() };
+
+/** Characters of source kept in memory between the two indexing passes. */
+const TEXT_BUDGET = 64 * 1024 * 1024;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -177,41 +189,102 @@ export async function collectWorkspaceMacros(files: readonly string[], signal?: 
  * Indexes every C/C++ file under the roots into `index`. `skip(path)` lets a caller keep its own
  * (newer) version of a file, e.g. an editor buffer.
  */
+/** Parses off the main thread (the language server's worker pool). */
+export interface ParallelParser {
+  readonly size: number;
+  setMacros(defs: MacroDefinition[]): void;
+  parse(text: string): Promise<FunctionDefinition[]>;
+}
+
+export interface IndexOptions extends ScanOptions {
+  /** Files the caller has a newer version of (e.g. an editor buffer): not indexed from disk. */
+  skip?: (path: string) => boolean;
+  parallel?: ParallelParser;
+}
+
 export async function indexWorkspace(
   parser: Parser,
   index: DefinitionIndex,
   roots: readonly string[],
-  options: ScanOptions & { skip?: (path: string) => boolean } = {},
+  options: IndexOptions = {},
 ): Promise<IndexStats> {
   const t0 = performance.now();
   const scan = await listCppFiles(roots, options);
-  const macros = await collectWorkspaceMacros(scan.files, options.signal);
-  const unreadable: string[] = [];
-  let definitions = 0;
-  let files = 0;
+  // Read every file once, up to a memory budget: the macro pass needs all texts before the first parse
+  // (a header's API macro is used everywhere); past the budget the parse pass reads again.
+  const texts = new Map<string, string>();
+  const defines: MacroDefinition[] = [];
+  let kept = 0;
+  const unreadable = new Set<string>();
   for (const path of scan.files) {
     if (options.signal?.aborted) break;
-    if (options.skip?.(path)) continue;
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch {
-      unreadable.push(path);
+      unreadable.add(path);
       continue;
     }
-    if (options.skip?.(path)) continue; // opened while we were reading
+    if (text.includes('define')) defines.push(...collectMacros(text));
+    if (kept + text.length <= TEXT_BUDGET) {
+      texts.set(path, text);
+      kept += text.length;
+    }
+  }
+  const macros = buildMacroTable(defines);
+  const parallel = options.parallel && options.parallel.size > 0 ? options.parallel : null;
+  parallel?.setMacros(defines);
+  let definitions = 0;
+  let files = 0;
+
+  const parseOne = async (text: string): Promise<FunctionDefinition[]> => {
+    if (parallel && parallel.size > 0) {
+      try {
+        return await parallel.parse(text);
+      } catch {
+        // a worker failed: parse here instead
+      }
+    }
     const defs = definitionsOf(parser, text, macros);
+    await yieldToEventLoop();
+    return defs;
+  };
+  const indexOne = async (path: string): Promise<void> => {
+    let text = texts.get(path);
+    texts.delete(path);
+    if (text === undefined) {
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        unreadable.add(path);
+        return;
+      }
+    }
+    if (options.skip?.(path)) return; // opened while we were reading
+    const defs = await parseOne(text);
+    if (options.skip?.(path)) return; // opened while it was parsed: the editor's version wins
     index.setFile(path, defs);
     definitions += defs.length;
     files++;
-    await yieldToEventLoop();
+  };
+
+  // A few jobs in flight per worker keeps every worker busy; without workers, one file at a time.
+  const window = parallel ? parallel.size * 3 : 1;
+  const inFlight = new Set<Promise<void>>();
+  for (const path of scan.files) {
+    if (options.signal?.aborted) break;
+    if (options.skip?.(path) || unreadable.has(path)) continue;
+    const job = indexOne(path).finally(() => inFlight.delete(job));
+    inFlight.add(job);
+    if (inFlight.size >= window) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   return {
     files,
     definitions,
     tooLarge: scan.tooLarge,
     truncated: scan.truncated,
-    unreadable,
+    unreadable: [...unreadable],
     milliseconds: performance.now() - t0,
     macros,
   };

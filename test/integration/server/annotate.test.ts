@@ -78,7 +78,10 @@ describe('perf-lens annotate', { timeout: 120_000 }, () => {
     });
     assert.ok(rows.some((x) => x.symbol === 'IoUringExecutor::wakeThread' && x.finding === 'eventfd-wakeup-storm'));
     assert.ok(rows.some((x) => x.symbol === 'handleClient' && x.path === 'src/server.cpp'));
-    assert.match(unplacedText, /__io_uring_submit \[tcp_demo\] {2}— no definition of __io_uring_submit in the workspace/);
+    assert.match(
+      unplacedText,
+      /__io_uring_submit \[tcp_demo\] {2}— no definition of __io_uring_submit in the workspace/,
+    );
     assert.match(unplacedText, /\d+ kernel symbols \(not in the workspace; --kernel lists them\)/);
   });
 

@@ -436,6 +436,37 @@ describe('language server on the tricky C++ fixture (real perf capture)', { time
     assert.ok(lenses.every((l) => !/ambiguous/.test(l.command?.title ?? '')));
   });
 
+  test('indexing on the main thread (indexWorkers: 0) and on worker threads give the same lenses', async () => {
+    const hotspots = readChildrenReport(join(TRICKY, 'perf-report-children.txt'));
+    await sendProfile(hotspots);
+    const withWorkers = await waitFor(
+      'lenses',
+      () => codeLenses(client, cpp),
+      (l) => l.length > 0,
+    );
+    const single = await startClient([TRICKY], { minPercent: 0.1, indexWorkers: 0 });
+    try {
+      await single.connection.sendNotification('perfLens/profile', {
+        profileId: 't',
+        label: 'tricky',
+        verdictKind: 'user-bound',
+        hotspots,
+        findings: [],
+      });
+      const inline = await waitFor(
+        'lenses',
+        () => codeLenses(single, cpp),
+        (l) => l.length > 0,
+      );
+      assert.deepEqual(
+        inline.map((l) => [l.range.start.line, l.command?.title]),
+        withWorkers.map((l) => [l.range.start.line, l.command?.title]),
+      );
+    } finally {
+      await single.stop();
+    }
+  });
+
   test('with snippet support, a fix that cannot be applied safely inserts the catalog snippet with placeholders', async () => {
     const demoSrc = join(repoRoot, 'examples', 'tcp-demo', 'src');
     const demo = await startClient(

@@ -116,13 +116,13 @@ describe('C++ definitions from the syntax tree', () => {
       defs.map((d) => [d.qualifiedName, d.kind, d.lambdaIndex]),
       [
         ['outer', 'function', null],
-        ['outer', 'lambda', 1],
-        ['outer', 'lambda', 1],
         ['outer::Local::get', 'method', null],
+        ['outer', 'lambda', 1],
+        ['outer', 'lambda', 1],
       ],
     );
     // The inner lambda is numbered within the outer lambda.
-    assert.equal(defs[2].parent, 1);
+    assert.equal(defs[3].parent, 2);
   });
 
   test('defaulted and deleted functions are not definitions; conversion operators are', () => {

@@ -509,12 +509,13 @@ class Session {
       if (r.exitCode !== 0 && o.stat.lines === 0) this.toolFailed('perf stat', r);
     }
     if (o.straceResult && !this.cancelled) {
-      const text = o.straceResult.stdout.trim();
+      // The summary is on strace's stderr (the timer shell's @ lines are on stdout).
+      const text = o.straceResult.stderr.trim();
       if (!text) this.toolFailed('strace', o.straceResult);
       else {
         try {
           this.g.strace = parseStraceSummary(text);
-          this.g.straceCommand = straceArgv(plan).join(' ');
+          this.g.straceCommand = `${straceArgv(plan).slice(7).join(' ')} (${plan.seconds} s, ended by SIGINT)`;
         } catch (e) {
           this.partial(`strace output could not be read: ${e instanceof Error ? e.message : String(e)}`);
         }

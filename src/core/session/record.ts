@@ -152,19 +152,24 @@ export class StatStream {
   }
 }
 
+/**
+ * `strace -c -f -q -p PID` for the window, under the same timer shell as perf record (SIGINT at the end makes
+ * strace detach and print its summary — on stderr). Not `timeout`: it would leave its process group, and a
+ * cancel could leave strace attached to the server.
+ */
 export function straceArgv(plan: RecordPlan): string[] {
-  // SIGINT makes strace detach and print its summary; `timeout` bounds it to the window.
   return [
-    'timeout',
-    '-s',
-    'INT',
-    String(plan.seconds),
+    'sh',
+    '-c',
+    RECORD_WRAPPER,
+    'perf-lens-strace',
+    String(Math.max(1, Math.ceil(plan.seconds * 4))),
+    'plain',
+    plan.dir || '/',
     plan.strace!,
     '-c',
     '-f',
     '-q',
-    '-o',
-    '/dev/stdout',
     '-p',
     String(plan.pid),
   ];

@@ -4,20 +4,14 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { escapeHtml, inlineSafeScript, renderWebviewHtml } from '../../src/core/report/webview-html';
 
-const decode = (s: string) =>
-  s
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-const cspOf = (html: string) => decode(/http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]);
+// The CSP must be in the page verbatim (VS Code reads it without decoding character references).
+const cspOf = (html: string) => /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1];
 
 describe('renderWebviewHtml', () => {
   it('VS Code mode: nonce-only scripts, the webview origin for styles and fonts, nothing else', () => {
     const html = renderWebviewHtml({
       nonce: 'abc123+/=',
-      cspSource: 'https://x.vscode-cdn.net',
+      cspSource: "'self' https://*.vscode-cdn.net",
       scriptUri: 'https://x.vscode-cdn.net/dist/webview/main.js',
       styleUris: ['https://x.vscode-cdn.net/main.css', 'https://x.vscode-cdn.net/codicon.css'],
       mode: 'vscode',
@@ -25,7 +19,8 @@ describe('renderWebviewHtml', () => {
     const csp = cspOf(html);
     assert.match(csp, /^default-src 'none'; /);
     assert.match(csp, /script-src 'nonce-abc123\+\/='(;|$)/);
-    assert.match(csp, /style-src https:\/\/x\.vscode-cdn\.net(;|$)/);
+    assert.match(csp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net(;|$)/);
+    assert.ok(!csp.includes('&'), 'no character references in the CSP');
     assert.doesNotMatch(csp, /unsafe/);
     assert.match(
       html,
@@ -39,15 +34,17 @@ describe('renderWebviewHtml', () => {
     assert.doesNotMatch(html, /perf-lens-data/);
   });
 
-  it('escapes what goes into attributes and the title', () => {
-    const html = renderWebviewHtml({
-      nonce: '"><script>alert(1)</script>',
-      cspSource: 'x',
-      scriptUri: '"onload="alert(1)',
+  it('refuses a nonce or CSP source that could break out of the CSP, and escapes URIs and the title', () => {
+    const base = {
+      nonce: 'abcdefgh12',
+      cspSource: 'https://x',
+      scriptUri: 'https://x/main.js',
       styleUris: [],
-      mode: 'vscode',
-      title: '<img src=x onerror=alert(1)>',
-    });
+      mode: 'vscode' as const,
+    };
+    assert.throws(() => renderWebviewHtml({ ...base, nonce: '"><script>alert(1)</script>' }), /nonce/);
+    assert.throws(() => renderWebviewHtml({ ...base, cspSource: "x; script-src 'unsafe-inline'" }), /cspSource/);
+    const html = renderWebviewHtml({ ...base, scriptUri: '"onload="alert(1)', title: '<img src=x onerror=alert(1)>' });
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.match(html, /<title>&lt;img src=x onerror=alert\(1\)&gt;<\/title>/);
     assert.doesNotMatch(html, /src=""onload/);

@@ -50,6 +50,13 @@ export function inlineSafeStyle(css: string): string {
   return css.replace(/<\/(style)/gi, '\\3C /$1');
 }
 
+/**
+ * The CSP goes into the page verbatim: VS Code reads the meta tag's text itself (character references
+ * such as &#39; are not decoded there and break every source), so its parts are checked instead of escaped.
+ */
+const NONCE = /^[A-Za-z0-9+/=_-]{8,200}$/;
+const CSP_SOURCE = /^[A-Za-z0-9 :/*.'+_%-]{0,2000}$/;
+
 export function renderWebviewHtml(input: WebviewHtmlInput): string {
   const title = escapeHtml(input.title ?? 'Perf Lens');
   const mode = input.mode === 'report' ? 'report' : 'vscode';
@@ -73,8 +80,10 @@ export function renderWebviewHtml(input: WebviewHtmlInput): string {
       `<template id="perf-lens-data">${escapeHtml(input.inline.data)}</template>\n` +
       `<script type="module">${script}</script>`;
   } else {
-    const nonce = escapeHtml(input.nonce);
-    const src = escapeHtml(input.cspSource);
+    if (!NONCE.test(input.nonce)) throw new Error('renderWebviewHtml: the nonce must be 8+ base64/hex characters');
+    if (!CSP_SOURCE.test(input.cspSource)) throw new Error('renderWebviewHtml: unexpected characters in cspSource');
+    const nonce = input.nonce;
+    const src = input.cspSource;
     csp = [
       "default-src 'none'",
       `img-src ${src} data:`,
@@ -97,7 +106,7 @@ export function renderWebviewHtml(input: WebviewHtmlInput): string {
 <html lang="en" data-pl-mode="${mode}">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${title}</title>

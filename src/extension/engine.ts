@@ -59,21 +59,5 @@ export function fixSnippet(fixId: string): { title: string; snippet: string } | 
   return null;
 }
 
-export interface WebviewHtmlInput {
-  nonce: string;
-  cspSource: string;
-  scriptUri: string;
-  styleUris: string[];
-  mode: 'vscode' | 'report';
-}
-
-export function renderWebviewHtml(input: WebviewHtmlInput): string {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${input.cspSource} data:`,
-    `style-src ${input.cspSource}`,
-    `font-src ${input.cspSource}`,
-    `script-src 'nonce-${input.nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><meta name="viewport" content="width=device-width, initial-scale=1.0">${input.styleUris.map((u) => `<link rel="stylesheet" href="${u}">`).join('')}<title>Perf Lens</title></head><body><div id="app"></div><script type="module" nonce="${input.nonce}" src="${input.scriptUri}"></script></body></html>`;
-}
+/** The panel's HTML page (CSP with a nonce, script and styles by webview URI; data only by postMessage). */
+export { renderWebviewHtml } from '../core/report/webview-html';

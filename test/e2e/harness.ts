@@ -229,8 +229,26 @@ export class VsCode {
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   }
 
-  /** Screenshot into the artifacts folder; returns its path. */
-  async screenshot(name: string): Promise<string> {
+  /** Close notifications that are not Perf Lens's own (e.g. the workspace's task-file warnings). */
+  async dismissForeignToasts(): Promise<void> {
+    const toasts = this.page.locator('.notifications-toasts .notification-list-item');
+    for (let i = (await toasts.count()) - 1; i >= 0; i--) {
+      const toast = toasts.nth(i);
+      const text = await toast.innerText().catch(() => '');
+      if (text.includes('Perf Lens')) continue;
+      await toast.hover().catch(() => undefined);
+      await toast
+        .locator('.codicon-notifications-clear, .codicon-close')
+        .first()
+        .click({ timeout: 2000 })
+        .catch(() => undefined);
+    }
+  }
+
+  /** Screenshot into the artifacts folder; returns its path. `hover: false` parks the mouse first. */
+  async screenshot(name: string, options: { keepHover?: boolean } = {}): Promise<string> {
+    if (!options.keepHover) await this.page.mouse.move(720, 12);
+    await this.dismissForeignToasts();
     const file = join(this.artifacts, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: file, animations: 'disabled' });
     return file;
@@ -300,7 +318,7 @@ export class VsCode {
     let shot = '(no screenshot)';
     let dom = '';
     try {
-      shot = await this.screenshot(`FAILED-${step}`);
+      shot = await this.screenshot(`FAILED-${step}`, { keepHover: true });
       dom = (await this.page.locator('.monaco-workbench').innerText({ timeout: 5000 })).slice(0, 6000);
     } catch (e) {
       dom = `(cannot read the page: ${String(e)})`;

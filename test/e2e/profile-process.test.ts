@@ -7,9 +7,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../helpers/demo-server';
-import { assertNothingLeft } from '../helpers/processes';
+import { assertNothingLeft, ourProcesses } from '../helpers/processes';
 import { VsCode, repoRoot } from './harness';
 
 const DURATION_S = 3;
@@ -39,8 +40,8 @@ function keepLoad(port: number): { stop(): Promise<void> } {
 }
 
 /** Run one step; on failure print the screenshot path, the DOM text and the extension's log. */
-async function step(name: string, fn: () => Promise<void>): Promise<void> {
-  if (failed) throw new Error(`not run: step "${failed}" failed before`);
+async function step(name: string, fn: () => Promise<void>, options: { independent?: boolean } = {}): Promise<void> {
+  if (failed && !options.independent) throw new Error(`not run: step "${failed}" failed before`);
   try {
     await fn();
   } catch (e) {
@@ -93,7 +94,7 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
       await item.waitFor({ timeout: 10_000 });
       assert.ok(await vscode.page.getByRole('menuitem', { name: 'Show live CPU breakdown' }).isVisible());
       assert.ok(await vscode.page.getByRole('menuitem', { name: 'Copy PID' }).isVisible());
-      const shot = await vscode.screenshot('context-menu');
+      const shot = await vscode.screenshot('context-menu', { keepHover: true });
       vscode.publish(shot, 'vscode-context-menu.png');
       await item.click();
     });
@@ -108,8 +109,13 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
       const status = vscode.page.locator('.statusbar-item', { hasText: /tcp_demo.*\d+:\d\d/ });
       await status.waitFor({ timeout: 10_000 });
       const frame = vscode.webview();
-      // Live data: the per-thread table has the demo's threads with a CPU figure.
-      await frame.locator('body', { hasText: /tcp_demo/ }).waitFor({ timeout: 15_000 });
+      // Live data before the recording ends: the LIVE verdict badge, and the demo's worker threads
+      // (tcp_demo-w0, -w1) in the per-thread table, which only live samples fill.
+      await frame.locator('.verdict-kind.kind-live').waitFor({ timeout: 15_000 });
+      await frame
+        .getByText(/^tcp_demo-w\d+$/)
+        .first()
+        .waitFor({ timeout: 10_000 });
       await vscode.page.locator('.statusbar-item', { hasText: /% CPU/ }).waitFor({ timeout: 10_000 });
       const shot = await vscode.screenshot('live');
       vscode.publish(shot, 'vscode-live.png');
@@ -147,5 +153,39 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
       await row.first().waitFor({ timeout: 10_000 });
       await vscode.screenshot('sessions');
     });
+  });
+
+  it('cancel half-way: a partial profile, and no perf/pidstat/strace left running', async () => {
+    // Needs only the Processes view, so it runs even when the panel steps above failed.
+    await step(
+      'cancel',
+      async () => {
+        // A long recording, changed in the user settings while VS Code runs (it picks the change up).
+        const settingsFile = join(vscode.userDataDir, 'User', 'settings.json');
+        const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+        writeFileSync(settingsFile, JSON.stringify({ ...settings, 'perfLens.duration': 60 }, null, 2));
+        await new Promise((r) => setTimeout(r, 1500));
+        const row = vscode.page.locator(`.monaco-list-row[aria-label*="PID ${demo.pid},"]`);
+        await row.click({ button: 'right' });
+        await vscode.page.getByRole('menuitem', { name: 'Profile this process' }).click();
+        const toast = vscode.page.locator('.notifications-toasts .notification-list-item', {
+          hasText: 'Perf Lens: profiling tcp_demo',
+        });
+        await toast.locator('.notification-list-item-message', { hasText: /record/i }).waitFor({ timeout: 20_000 });
+        const running = (await ourProcesses(['perf'])).length;
+        assert.ok(running > 0, 'perf is recording before the cancel');
+        await vscode.screenshot('recording');
+        await toast.hover();
+        await toast.getByRole('button', { name: 'Cancel' }).click();
+        const deadline = Date.now() + 20_000;
+        while (!/session: partial profile/.test(vscode.extensionLog())) {
+          if (Date.now() > deadline) throw new Error('no partial profile within 20 s of the cancel');
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        await assertNothingLeft(['perf', 'pidstat', 'mpstat', 'strace'], { waitMs: 5000 });
+        await vscode.screenshot('cancelled');
+      },
+      { independent: true },
+    );
   });
 });

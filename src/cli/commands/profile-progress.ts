@@ -68,7 +68,8 @@ function ttyProgress(out: NodeJS.WritableStream & { columns?: number }): Progres
     const width = Math.max(40, (out.columns ?? 100) - 1);
     const filled = Math.round(fraction * BAR);
     const bar = `[${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
-    let text = `${bar} ${message}${live ? `  │ ${live}` : ''}`;
+    // The live CPU figure before the message, so a narrow terminal cuts the message, not the number.
+    let text = `${bar} ${live ? `${live} │ ` : ''}${message}`;
     if ([...text].length > width) text = [...text].slice(0, width - 1).join('') + '…';
     out.write(`\r\x1b[2K${text}`);
     drawn = true;

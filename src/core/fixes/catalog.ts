@@ -105,7 +105,7 @@ if (rc >= 0) {
       'publishes SQEs with plain memory writes and calls io_uring_enter only to wake that thread after it went ' +
       'idle (sq_thread_idle milliseconds without work).',
     appliesWhen:
-      'Before Linux 5.11 it needs root (CAP_SYS_ADMIN; CAP_SYS_NICE from 5.10) and registered files; from 5.11 ' +
+      'Before Linux 5.11 it needs root (CAP_SYS_ADMIN; late 5.10 kernels also accept CAP_SYS_NICE) and registered files; from 5.11 ' +
       'unprivileged processes may use it. The poll thread burns up to a full core while busy, so it only pays ' +
       'when a core is spare and the process is syscall-bound on submissions.',
     expectedEffect:

@@ -2,8 +2,12 @@
  * The seam between the VS Code glue and the engine in `src/core`: every engine call the extension makes
  * goes through here, so the glue stays independent of how the engine is organised.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compare } from '../core/analyze';
+import { getFix } from '../core/fixes';
 import { createHost as coreCreateHost, type Host } from '../core/host';
-import { UserError } from '../core/errors';
 import type { Profile } from '../core/profile';
 import type { Comparison } from '../core/analyze/compare-types';
 import { profile as coreProfile } from '../core/session/profile';
@@ -11,12 +15,6 @@ import type { SessionEvent, SessionOptions, TargetSpec } from '../core/session/t
 import { listProcesses as coreListProcesses, resolveTerminalProcesses as coreTerminal } from '../core/target';
 import type { PerfLensConfig } from './config-schema';
 import type { ProcessEntry } from './targets';
-
-const notYet = (what: string) =>
-  new UserError(
-    `${what} is not available in this build of Perf Lens.`,
-    'Update the extension to a build that includes it.',
-  );
 
 /** The host profiling commands run on: the ssh target when one is set, otherwise this machine. */
 export function createHost(config: Pick<PerfLensConfig, 'sshTarget'>): Host {
@@ -41,22 +39,37 @@ export function profile(
   return coreProfile(host, target, options, onEvent, signal);
 }
 
-/** A Profile from saved tool outputs (perf report, pidstat, strace -c … as text). */
-export function analyzeOutputs(inputs: Array<{ name: string; text: string }>): Promise<Profile> {
-  void inputs;
-  return Promise.reject(notYet('Analyzing saved output'));
+/**
+ * A Profile from saved tool outputs (perf report, perf script, pidstat, mpstat, strace -c, ss, nstat …):
+ * each file's tool is detected from its content, exactly as `perf-lens analyze` does.
+ */
+export async function analyzeFiles(paths: string[]): Promise<Profile> {
+  // Loaded on first use: the parsers are most of the bundle and activation does not need them.
+  const { buildFromFiles, parseAnalyzeArgs } = await import('../cli/commands/analyze');
+  // `--` so a file name starting with "-" is never read as an option.
+  return buildFromFiles(parseAnalyzeArgs(['--', ...paths]));
+}
+
+/** The same for text (the active editor's selection or content), through a private temp file. */
+export async function analyzeText(text: string): Promise<Profile> {
+  const dir = await mkdtemp(join(tmpdir(), 'perf-lens-paste-'));
+  try {
+    const file = join(dir, 'pasted-output.txt');
+    await writeFile(file, text, { mode: 0o600 });
+    return await analyzeFiles([file]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export function compareProfiles(before: Profile, after: Profile): Comparison {
-  void before;
-  void after;
-  throw notYet('Comparing profiles');
+  return compare(before, after);
 }
 
-/** The catalog's snippet for a fix id, or null. */
+/** The catalog's title and snippet for a fix id, or null. */
 export function fixSnippet(fixId: string): { title: string; snippet: string } | null {
-  void fixId;
-  return null;
+  const fix = getFix(fixId);
+  return fix ? { title: fix.title, snippet: fix.snippet } : null;
 }
 
 /** The panel's HTML page (CSP with a nonce, script and styles by webview URI; data only by postMessage). */

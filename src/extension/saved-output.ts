@@ -4,12 +4,11 @@
  */
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile';
-import { analyzeOutputs } from './engine';
+import { analyzeFiles, analyzeText } from './engine';
 
-/** Inputs bigger than this are refused here; the CLI streams large files. */
-const MAX_BYTES = 256 * 1024 * 1024;
+type Input = { kind: 'files'; paths: string[] } | { kind: 'text'; text: string; name: string };
 
-export async function chooseSavedOutput(): Promise<Array<{ name: string; text: string }> | undefined> {
+export async function chooseSavedOutput(): Promise<Input | undefined> {
   const editor = vscode.window.activeTextEditor;
   type Choice = vscode.QuickPickItem & { id: 'files' | 'selection' | 'editor' };
   const choices: Choice[] = [
@@ -43,27 +42,20 @@ export async function chooseSavedOutput(): Promise<Array<{ name: string; text: s
       title: 'Tool outputs to analyze',
     });
     if (!uris || uris.length === 0) return undefined;
-    const inputs: Array<{ name: string; text: string }> = [];
-    for (const uri of uris) {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > MAX_BYTES)
-        throw new Error(
-          `${uri.fsPath} is ${Math.round(stat.size / 1048576)} MiB; use "perf-lens analyze" in a terminal for files this large`,
-        );
-      inputs.push({ name: uri.fsPath, text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) });
-    }
-    return inputs;
+    const nonFile = uris.find((u) => u.scheme !== 'file');
+    if (nonFile) throw new Error(`${nonFile.toString()} is not a local file`);
+    return { kind: 'files', paths: uris.map((u) => u.fsPath) };
   }
   const doc = editor!.document;
   const text = picked.id === 'selection' ? doc.getText(editor!.selection) : doc.getText();
-  return [{ name: doc.isUntitled ? 'pasted text' : doc.uri.fsPath, text }];
+  return { kind: 'text', text, name: doc.isUntitled ? 'pasted text' : vscode.workspace.asRelativePath(doc.uri) };
 }
 
 export async function analyzeSavedOutput(): Promise<Profile | undefined> {
-  const inputs = await chooseSavedOutput();
-  if (!inputs) return undefined;
+  const input = await chooseSavedOutput();
+  if (!input) return undefined;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Perf Lens: analyzing saved output' },
-    () => analyzeOutputs(inputs),
+    () => (input.kind === 'files' ? analyzeFiles(input.paths) : analyzeText(input.text)),
   );
 }

@@ -75,8 +75,13 @@ export function parsePerfLock(text: string): PerfLockResult {
       throw ctx.error(`perf lock output; perf said: ${t.slice(0, 160)}`);
     }
     if (!kind) throw ctx.error('the perf lock contention/report column header');
-    // Times print as `56.71 us`: join number and unit into one token.
-    const tk = tokens(t.replace(/(\d[\d.,]*) (ns|us|ms|s)\b/g, '$1$2'));
+    // Times print as `56.71 us`: join number and unit into one token (token by token: linear time).
+    const tk: string[] = [];
+    for (const x of tokens(t)) {
+      const prev = tk[tk.length - 1];
+      if (UNIT[x] !== undefined && prev !== undefined && /^\d[\d.,]*$/.test(prev)) tk[tk.length - 1] = prev + x;
+      else tk.push(x);
+    }
     const time = (v: string | undefined, what: string): number => {
       const m = v === undefined ? null : /^([\d.,]+)(ns|us|ms|s)$/.exec(v);
       const n = m ? parseDecimal(m[1]) : null;

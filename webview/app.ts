@@ -52,6 +52,9 @@ export class App {
   private profile: Profile | null = null;
   private pendingFinding: string | null = null;
   private firstPaintMarked = false;
+  private readonly stopThemeWatch: () => void;
+  /** Whether any data (live sample, profile, comparison) has been shown. */
+  hasData = false;
 
   constructor(
     root: HTMLElement,
@@ -121,10 +124,24 @@ export class App {
     const main = h('main', { class: 'pl-main' }, this.banner.element, this.tabsEl);
     root.replaceChildren(main);
     this.selectTab(this.state.tab === 'compare' ? 'cpu' : this.state.tab, false);
-    onThemeChange(() => {
+    // Until the first data arrives only the banner ("Waiting for data…") shows.
+    this.tabsEl.hidden = true;
+    this.stopThemeWatch = onThemeChange(() => {
       this.flame.refresh();
       this.cpu.refresh();
     });
+  }
+
+  /** Stop watching the theme (the panel is being rebuilt for new content). */
+  dispose(): void {
+    this.stopThemeWatch();
+  }
+
+  private showData(): void {
+    if (this.hasData) return;
+    this.hasData = true;
+    this.tabsEl.hidden = false;
+    this.onTab(this.state.tab);
   }
 
   private addTab(t: Tab): void {
@@ -198,6 +215,7 @@ export class App {
         const sample = sanitizeSample(msg.sample);
         if (!sample) return this.log('warn', 'dropped a live sample without a time');
         const threads = sanitizeThreads(msg.threads);
+        this.showData();
         this.cpu.addLive(sample, threads, sanitizePerCpu(msg.perCpu));
         if (!this.profile) this.banner.setLive(sample.process?.cpu ?? null, threads.length, msg.perCpu.length || null);
         return;
@@ -228,6 +246,7 @@ export class App {
 
   setProfile(p: Profile): void {
     this.profile = p;
+    this.showData();
     this.banner.setProfile(p);
     this.cpu.setProfile(p);
     this.syscalls.setProfile(p);

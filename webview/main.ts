@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import './styles.css';
 import { App } from './app';
+import { parseToWebview } from '../src/core/protocol/webview';
 import { createHost } from './host';
 import { sanitizeComparison, sanitizeFixes, sanitizeProfile } from './validate';
 
@@ -50,10 +51,19 @@ function start(): void {
   const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
   const wanted = document.body.dataset.mode === 'report' ? 'report' : 'vscode';
   const host = createHost(wanted);
-  const app = new App(root, host);
-  (window as unknown as { perfLens: App }).perfLens = app;
+  const w = window as unknown as { perfLens: App };
+  let app = (w.perfLens = new App(root, host));
   if (host.mode === 'vscode') {
-    window.addEventListener('message', (e: MessageEvent) => app.handle(e.data));
+    window.addEventListener('message', (e: MessageEvent) => {
+      // The extension starts every replay (new session, another profile, a comparison) with `init`:
+      // a panel that already shows something starts afresh, keeping the view state.
+      const data: unknown = e.data;
+      if (app.hasData && parseToWebview(data)?.type === 'init') {
+        app.dispose();
+        app = w.perfLens = new App(root, host);
+      }
+      app.handle(data);
+    });
     host.post({ type: 'ready' });
   } else {
     readReportData(app);

@@ -284,6 +284,21 @@ export function countCanvasPixels(
   );
 }
 
+/** Polls until a canvas has at least `min` drawn pixels (a redraw may be in flight); returns the last count. */
+export async function waitForCanvasPixels(
+  page: Page,
+  selector: string,
+  min: number,
+  timeoutMs = 5000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await countCanvasPixels(page, selector);
+    if (n >= min || Date.now() > deadline) return n;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 // ---- benchmark -------------------------------------------------------------------------------------------
 
 export interface WebviewBench {

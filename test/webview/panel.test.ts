@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Profile } from '../../src/core/profile';
 import {
   countCanvasPixels,
+  waitForCanvasPixels,
   launchBrowser,
   loadFixtureProfile,
   openPanel,
@@ -121,8 +122,8 @@ describe('panel (VS Code webview)', () => {
     try {
       await selectTab(p, /Flame graph/);
       await p.page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
-      const drawn = await countCanvasPixels(p.page, '.flame-canvas');
-      assert.ok(drawn > 20_000, `flame graph pixels: ${drawn}`);
+      const drawn = await waitForCanvasPixels(p.page, '.flame-canvas', 20_000);
+      assert.ok(drawn > 20_000, `flame graph pixels: ${drawn}; errors: ${p.errors.join('; ')}`);
       // Search: the match colour hsl(300, 75%, 62%) = rgb(230, 86, 230) appears, and the share is reported.
       const magenta: [number, number, number] = [230, 86, 230];
       assert.equal(await countCanvasPixels(p.page, '.flame-canvas', magenta), 0);
@@ -210,6 +211,28 @@ describe('panel (VS Code webview)', () => {
       );
       await p.send({ type: 'error', message: 'perf exited with status 1' });
       assert.match((await p.page.locator('.banner-error').textContent()) ?? '', /perf exited with status 1/);
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await p.page.close();
+    }
+  });
+
+  it('shows only the banner until data arrives, and starts afresh when the extension replays (init)', async () => {
+    const p = await openPanel(browser, { theme: 'dark' });
+    try {
+      assert.equal(await p.page.locator('vscode-tabs').isVisible(), false);
+      assert.match((await p.page.locator('.banner').textContent()) ?? '', /Waiting for data/);
+      await p.send({ type: 'init', mode: 'vscode', theme: 'dark' });
+      await p.send({ type: 'profile', profile });
+      await p.page.waitForSelector('.verdict-summary');
+      assert.equal(await p.page.locator('vscode-tabs').isVisible(), true);
+      // A new session in the same panel: the old verdict and findings go, the live view comes.
+      await p.send({ type: 'init', mode: 'vscode', theme: 'dark' });
+      await p.send({ type: 'status', phase: 'live', fraction: 0, message: 'sampling' });
+      await p.send({ type: 'live', sample: profile.timeline[0], threads: profile.threads, perCpu: profile.cpu.perCpu });
+      await p.page.waitForSelector('.kind-live');
+      assert.equal(await p.page.locator('.finding').count(), 0);
+      assert.notEqual(await p.page.locator('.verdict-summary').textContent(), profile.verdict.summary);
       assert.deepEqual(p.errors, []);
     } finally {
       await p.page.close();

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { countCanvasPixels, launchBrowser, loadFixtureProfile, openPanel, type WebviewBrowser } from './harness';
+import { waitForCanvasPixels, launchBrowser, loadFixtureProfile, openPanel, type WebviewBrowser } from './harness';
 import { generateFoldedStacks } from './generated-stacks';
 import type { PageDocument, PageWindow } from './page-types';
 // Browser globals inside page callbacks (they run in Chromium; see page-types.ts).
@@ -37,7 +37,7 @@ describe('flame graph at scale', () => {
       // At most one box per half pixel per row; in practice far fewer than the frames.
       assert.ok(s.drawn < s.frames / 5, `drew ${s.drawn} of ${s.frames} frames`);
       assert.ok(s.drawn <= width * 2 * 400);
-      assert.ok((await countCanvasPixels(p.page, '.flame-canvas')) > 50_000);
+      assert.ok((await waitForCanvasPixels(p.page, '.flame-canvas', 50_000)) >= 50_000);
       assert.match((await p.page.locator('.flame-match').textContent()) ?? '', /100,\d{3} frames|\d{3},\d{3} frames/);
 
       // Search and zoom work on the big tree, and zooming does not rebuild it.

@@ -26,13 +26,26 @@ export class Samples {
   ) {
     // The root frame of a folded stack is the process/thread name (comm), not a function: drop it so a
     // program called "tcp_demo" never matches the kernel's tcp_* functions.
-    this.stacks = folded
+    const real = folded
       .filter((s) => s.count > 0 && s.stack.length > 0)
       .map((s) => ({ frames: s.stack.split(';').slice(1), count: s.count }))
       .filter((s) => s.frames.length > 0);
-    this.total = this.stacks.reduce((sum, s) => sum + s.count, 0);
+    // Without folded stacks, perf report's table still gives each symbol's self share and the callers of
+    // its heaviest path: a "stack" per hotspot (callers root first, then the symbol) weighted by self
+    // share approximates where time went under which callers.
+    this.synthetic = real.length === 0;
+    this.stacks = this.synthetic
+      ? hotspots
+          .filter((h) => h.self > 0)
+          .map((h) => ({ frames: [...h.callers].reverse().concat(h.symbol), count: h.self }))
+      : real;
+    // Self shares are already percent of all samples (a report cut by --percent-limit sums below 100).
+    this.total = this.synthetic ? (this.stacks.length > 0 ? 100 : 0) : this.stacks.reduce((sum, s) => sum + s.count, 0);
     this.annotated = this.stacks.some((s) => s.frames.some((f) => f.endsWith('_[k]')));
   }
+
+  /** True when the stacks were made from the hotspot table (no folded stacks in the profile). */
+  private readonly synthetic: boolean;
 
   /** True when kernel frames carry stackcollapse's `_[k]` mark, so kernel and user frames can be told apart. */
   readonly annotated: boolean;
@@ -51,22 +64,24 @@ export class Samples {
   }
 
   get fromStacks(): boolean {
-    return this.total > 0;
+    return this.total > 0 && !this.synthetic;
   }
 
   /** Percent of samples with a frame matching `test` anywhere on the stack. */
   anywhere(test: FrameTest): number {
+    let fromStacks = 0;
     if (this.total > 0) {
       let hit = 0;
       for (const s of this.stacks) if (s.frames.some((f) => matches(test, f))) hit += s.count;
-      return (100 * hit) / this.total;
+      fromStacks = (100 * hit) / this.total;
+      if (!this.synthetic) return fromStacks;
     }
-    // Without stacks: children% is "on the stack" for one symbol; the largest is a lower bound for
-    // the union, and the sum of self% another. Take the larger of the two.
+    // From the table: children% is "on the stack" for one symbol; the largest is a lower bound for
+    // the union, and the sum of self% another. Take the largest estimate.
     const hits = this.hotspots.filter((h) => matches(test, h.symbol));
     const maxChildren = Math.max(0, ...hits.map((h) => h.children ?? 0));
     const sumSelf = hits.reduce((sum, h) => sum + h.self, 0);
-    return Math.min(100, Math.max(maxChildren, sumSelf));
+    return Math.min(100, Math.max(fromStacks, maxChildren, sumSelf));
   }
 
   /** Percent of samples whose leaf frame matches `test`. */
@@ -88,6 +103,7 @@ export class Samples {
    */
   path(tests: FrameTest[]): PathMatch {
     if (tests.length === 0) return { share: 0, frames: [], caller: null };
+    let fromStacks: PathMatch | null = null;
     if (this.total > 0) {
       let hit = 0;
       let best: { count: number; frames: string[]; caller: string | null } | null = null;
@@ -104,7 +120,8 @@ export class Samples {
           };
         }
       }
-      return { share: (100 * hit) / this.total, frames: best?.frames ?? [], caller: best?.caller ?? null };
+      fromStacks = { share: (100 * hit) / this.total, frames: best?.frames ?? [], caller: best?.caller ?? null };
+      if (!this.synthetic) return fromStacks;
     }
     const last = tests[tests.length - 1];
     const earlier = tests.slice(0, -1);
@@ -122,6 +139,7 @@ export class Samples {
         caller = null;
       }
     }
+    if (fromStacks && fromStacks.share >= share) return fromStacks;
     return { share, frames, caller };
   }
 

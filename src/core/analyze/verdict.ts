@@ -32,7 +32,9 @@ export function decideVerdict(f: Facts): Verdict {
   const usage = `${f.name} uses ${coresOf(cpu / 100, f.coresAvailable)}`;
   const machine =
     f.coresAvailable !== null && f.coresAvailable > 1 ? ` (${pct(cpu / f.coresAvailable)} of the machine)` : '';
-  evidence.push(`Process CPU: ${pct(cpu)} of one core${machine} (${f.cpuSource}).`);
+  const share =
+    f.coresAvailable !== null && f.coresAvailable > 1 ? `, ${pct(cpu / f.coresAvailable)} of the machine` : '';
+  evidence.push(`Process CPU: ${pct(cpu)} of one core${share} (${f.cpuSource}).`);
   if (f.procUsr !== null && f.procSys !== null) {
     evidence.push(`User ${pct(f.procUsr)} + system ${pct(f.procSys)} of one core (${f.cpuSource}).`);
   }

@@ -13,7 +13,8 @@ import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../he
 import { assertNothingLeft, ourProcesses } from '../helpers/processes';
 import { VsCode, repoRoot } from './harness';
 
-const DURATION_S = 3;
+// Long enough for the live checks to run while the recording still goes on.
+const DURATION_S = 8;
 let vscode: VsCode;
 let demo: DemoServer;
 let load: { stop(): Promise<void> };
@@ -113,7 +114,7 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
       // (tcp_demo-w0, -w1) in the per-thread table, which only live samples fill.
       await frame.locator('.verdict-kind.kind-live').waitFor({ timeout: 15_000 });
       await frame
-        .getByText(/^tcp_demo-w\d+$/)
+        .locator('td', { hasText: /tcp_demo-w\d+/ })
         .first()
         .waitFor({ timeout: 10_000 });
       await vscode.page.locator('.statusbar-item', { hasText: /% CPU/ }).waitFor({ timeout: 10_000 });
@@ -138,10 +139,17 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
       }
       assert.ok(summary, 'the session ends with a complete profile');
       const frame = vscode.webview();
-      await frame.locator('body', { hasText: summary.slice(0, 40) }).waitFor({ timeout: 15_000 });
-      await frame.locator('body', { hasText: /eventfd/i }).waitFor({ timeout: 5_000 });
+      // The verdict banner shows the summary the session logged.
+      await frame.locator('.verdict-summary', { hasText: summary.slice(0, 40) }).waitFor({ timeout: 15_000 });
       const shot = await vscode.screenshot('verdict');
       vscode.publish(shot, 'vscode-verdict.png');
+      // Findings: the demo's per-task eventfd wake-up is found, with its fix.
+      await frame.locator('vscode-tab-header.tab-findings').click();
+      const card = frame.locator('.finding', { hasText: /eventfd/i }).first();
+      await card.waitFor({ timeout: 10_000 });
+      await card.locator('.fix-action', { hasText: 'Apply fix' }).first().waitFor({ timeout: 5_000 });
+      const findings = await vscode.screenshot('findings');
+      vscode.publish(findings, 'vscode-findings.png');
       // The status bar item goes away with the session.
       await vscode.page.locator('.statusbar-item', { hasText: /% CPU/ }).waitFor({ state: 'hidden', timeout: 10_000 });
     });

@@ -316,7 +316,7 @@ export class ProfileBuilder {
   durationSeconds(): number | null {
     if (this.init.durationSeconds) return this.init.durationSeconds;
     const elapsed = this.stats.map((s) => s.result.elapsedSeconds).find((s) => s !== null && s > 0);
-    if (elapsed) return round2(elapsed * 1000) / 1000;
+    if (elapsed) return Math.round(elapsed * 1000) / 1000;
     if (this.pidstat.length > 0) return this.pidstat.length * this.pidstatInterval;
     const proc = this.procDeltas.reduce((s, d) => s + d.seconds, 0);
     if (proc > 0) return round2(proc);

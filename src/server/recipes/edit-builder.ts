@@ -73,37 +73,48 @@ export class EditBuilder {
   }
 }
 
-/** Resolves `${1:default}` / `$1` / `$0` placeholders to their default text, unescaping `\$ \} \\`. */
+/** Resolves `${1:default}` / `${1}` / `$1` / `$0` placeholders to their default text, unescaping `\\$ \\} \\\\`. */
 export function snippetToText(snippet: string): string {
-  let out = '';
-  for (let i = 0; i < snippet.length; i++) {
-    const c = snippet[i];
-    if (c === '\\' && i + 1 < snippet.length && '$}\\'.includes(snippet[i + 1])) {
-      out += snippet[++i];
-      continue;
-    }
-    if (c === '$') {
-      if (snippet[i + 1] === '{') {
-        const colon = snippet.indexOf(':', i);
-        const close = snippet.indexOf('}', i);
-        if (close < 0) {
-          out += c;
-          continue;
+  let i = 0;
+  // Reads until an unescaped `}` (when nested) or the end; returns the plain text.
+  const read = (nested: boolean): string => {
+    let out = '';
+    while (i < snippet.length) {
+      const c = snippet[i];
+      if (c === '\\' && i + 1 < snippet.length && '$}\\'.includes(snippet[i + 1])) {
+        out += snippet[i + 1];
+        i += 2;
+        continue;
+      }
+      if (nested && c === '}') {
+        i++;
+        return out;
+      }
+      if (c === '$') {
+        let j = i + 1;
+        if (snippet[j] === '{') {
+          j++;
+          const digits = j;
+          while (j < snippet.length && snippet[j] >= '0' && snippet[j] <= '9') j++;
+          if (j > digits && (snippet[j] === ':' || snippet[j] === '}')) {
+            i = j + 1;
+            if (snippet[j] === ':') out += read(true);
+            continue;
+          }
+        } else {
+          while (j < snippet.length && snippet[j] >= '0' && snippet[j] <= '9') j++;
+          if (j > i + 1) {
+            i = j;
+            continue;
+          }
         }
-        if (colon > 0 && colon < close) out += snippet.slice(colon + 1, close);
-        i = close;
-        continue;
       }
-      let j = i + 1;
-      while (j < snippet.length && snippet[j] >= '0' && snippet[j] <= '9') j++;
-      if (j > i + 1) {
-        i = j - 1;
-        continue;
-      }
+      out += c;
+      i++;
     }
-    out += c;
-  }
-  return out;
+    return out;
+  };
+  return read(false);
 }
 
 /** Escapes text for use inside a snippet. */
@@ -120,13 +131,16 @@ function offsetAt(lineStarts: number[], text: string, p: Position): number {
 export function applyEdits(text: string, edits: Array<{ range: Range; newText: string }>): string {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  // Applied from the end so earlier offsets stay valid; inserts at one position keep their array order
+  // in the result (LSP semantics), so the later one is applied first.
   const sorted = edits
-    .map((e) => ({
+    .map((e, order) => ({
       start: offsetAt(lineStarts, text, e.range.start),
       end: offsetAt(lineStarts, text, e.range.end),
       newText: e.newText,
+      order,
     }))
-    .sort((a, b) => b.start - a.start || b.end - a.end);
+    .sort((a, b) => b.start - a.start || b.end - a.end || b.order - a.order);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;

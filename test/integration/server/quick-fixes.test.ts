@@ -39,9 +39,11 @@ function applyTextEdits(text: string, edits: TextEdit[]): string {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
   const at = (l: number, c: number) => starts[l] + c;
-  const sorted = [...edits].sort(
-    (a, b) => at(b.range.start.line, b.range.start.character) - at(a.range.start.line, a.range.start.character),
-  );
+  // From the end; inserts at one position keep their array order in the result (LSP semantics).
+  const sorted = edits
+    .map((e, order) => ({ e, order, start: at(e.range.start.line, e.range.start.character) }))
+    .sort((a, b) => b.start - a.start || b.order - a.order)
+    .map((x) => x.e);
   let out = text;
   for (const e of sorted) {
     out =

@@ -126,6 +126,7 @@ async function main(): Promise<number> {
       }
       section.seconds = (performance.now() - s0) / 1000;
       // Other work on the machine slows whatever is measured: say how busy it was.
+      section.load = { before: loadBefore, after: loadavg()[0], cores: machine.cores };
       section.notes.push(
         `1-minute load average before / after this benchmark: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)} ` +
           `(${machine.cores} cores).`,

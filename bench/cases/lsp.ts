@@ -123,7 +123,7 @@ export const lspBenchmark: Benchmark = {
   async run(ctx, section) {
     const serverJs = join(ctx.repoRoot, 'dist', 'server.js');
     const wasmDir = join(ctx.repoRoot, 'dist');
-    const runs = ctx.quick ? 2 : 5;
+    const runs = ctx.quick ? 2 : 3;
     const fileCount = 1000;
 
     // Index: a workspace of 1,000 files made from the demo's sources.
@@ -196,6 +196,7 @@ export const lspBenchmark: Benchmark = {
     const server = startServer(serverJs);
     const lens: number[] = [];
     const empty: number[] = [];
+    const directMs: number[] = [];
     let lensCount = 0;
     let flow = 'refresh';
     try {
@@ -235,6 +236,17 @@ export const lspBenchmark: Benchmark = {
         const cleared = server.nextRefresh(5000);
         await server.notify(ClearProfileNotification, {});
         await cleared;
+        // The same profile again, with the codeLens request sent right behind the notification (no refresh wait):
+        // separates computing the lenses from the refresh round (diagnostics are computed before it).
+        const again = server.nextRefresh(5000);
+        const d0 = performance.now();
+        await server.notify(ProfileNotification, { ...params, profileId: `bench-${i}-direct` });
+        const direct = await server.request<unknown[] | null>('textDocument/codeLens', { textDocument: { uri } });
+        if (i > 0 && (direct?.length ?? 0) > 0) directMs.push(performance.now() - d0);
+        await again;
+        const cleared2 = server.nextRefresh(5000);
+        await server.notify(ClearProfileNotification, {});
+        await cleared2;
       }
     } finally {
       await server.stop();
@@ -251,8 +263,17 @@ export const lspBenchmark: Benchmark = {
         text: `CodeLens ≤ ${LENS_TARGET_MS} ms after the profile arrives (10k-line file)`,
         met: l.median <= LENS_TARGET_MS,
         gap: l.median > LENS_TARGET_MS ? `${fmt(l.median - LENS_TARGET_MS)} ms over` : undefined,
+        limits: l.median > LENS_TARGET_MS ? lensLimits(directMs) : undefined,
       },
     });
+    if (directMs.length) {
+      section.rows.push({
+        name: 'codeLens request sent right behind the profile notification',
+        unit: 'ms',
+        value: stat(directMs),
+        note: 'no wait for the refresh request',
+      });
+    }
     section.method.push(
       `The bundled server (\`node dist/server.js --stdio\`) driven by a vscode-jsonrpc client connection, as VS Code ` +
         'would: initialize (workspace folder, `codeLens.refreshSupport`), initialized, then the custom ' +
@@ -270,3 +291,14 @@ export const lspBenchmark: Benchmark = {
     );
   },
 };
+
+function lensLimits(directMs: number[]): string {
+  if (!directMs.length) return 'computing the lenses for the profile in the server';
+  const d = stat(directMs).median;
+  return d <= LENS_TARGET_MS
+    ? `a codeLens request sent right behind the notification answers in ${fmt(d)} ms; the rest is the refresh ` +
+        'round: the server computes and publishes diagnostics for the profile before it asks the editor to ' +
+        're-request lenses'
+    : `even a codeLens request sent right behind the notification takes ${fmt(d)} ms: placing the profile's hot ` +
+        "symbols in the file (the server's mapping work) dominates";
+}

@@ -38,7 +38,7 @@ export const webviewBenchmark: Benchmark = {
     `flame graph first render ≤ ${FLAME_TARGET_MS} ms at 100k frames`,
   ],
   async run(ctx, section) {
-    const runs = ctx.quick ? 2 : 5;
+    const runs = ctx.quick ? 2 : 3;
     ctx.log('recording a full Profile of the demo server');
     const full = await recordProfile(3);
     if (full.folded.length === 0)

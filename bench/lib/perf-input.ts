@@ -27,6 +27,19 @@ export function splitSamples(text: string): string[] {
  * then runs `perf script` once on it.
  */
 export async function recordDemo(dir: string, seconds: number, log: (m: string) => void): Promise<Recording> {
+  // On a busy machine the demo may get little CPU in a short window: retry once, twice as long.
+  try {
+    return await recordDemoOnce(dir, seconds, log);
+  } catch (e) {
+    if (!(e instanceof TooFewSamples)) throw e;
+    log(`${e.message}; recording again for ${seconds * 2} s`);
+    return recordDemoOnce(dir, seconds * 2, log);
+  }
+}
+
+class TooFewSamples extends Error {}
+
+async function recordDemoOnce(dir: string, seconds: number, log: (m: string) => void): Promise<Recording> {
   const server = await startDemoServer({ threads: 2 });
   const load = startLoad(server.port, { seconds: seconds + 4, connections: 50 });
   const perfData = join(dir, 'demo.perf.data');
@@ -57,7 +70,7 @@ export async function recordDemo(dir: string, seconds: number, log: (m: string) 
   await run(['perf', 'script', '-i', perfData], { stdoutFile: scriptFile, timeoutMs: 300_000, scratch: dir });
   const text = readFileSync(scriptFile, 'utf8');
   const samples = splitSamples(text).length;
-  if (samples < 100) throw new Error(`the recording of the demo server holds only ${samples} samples`);
+  if (samples < 100) throw new TooFewSamples(`the recording of the demo server holds only ${samples} samples`);
   return {
     scriptFile,
     perfData,

@@ -50,6 +50,8 @@ export interface Section {
   /** Targets this benchmark checks (listed as "not measured" when it fails). */
   targets: string[];
   seconds: number;
+  /** 1-minute load average before and after the benchmark (other work competing for the CPUs). */
+  load?: { before: number; after: number; cores: number };
 }
 
 export interface RunInfo {
@@ -82,6 +84,18 @@ export interface Miss {
   row: string;
   target: Target;
   measured: string;
+  /** Set when the machine was busier than its core count during the benchmark. */
+  busy?: string;
+}
+
+function busyNote(s: Section): string | undefined {
+  if (!s.load) return undefined;
+  const peak = Math.max(s.load.before, s.load.after);
+  if (peak <= s.load.cores) return undefined;
+  return (
+    `the machine was busy with other work during this benchmark (1-minute load average ${s.load.before.toFixed(1)} → ` +
+    `${s.load.after.toFixed(1)} on ${s.load.cores} cores), which slows everything measured here`
+  );
 }
 
 export function missedTargets(sections: Section[]): Miss[] {
@@ -90,12 +104,23 @@ export function missedTargets(sections: Section[]): Miss[] {
     if (s.error) {
       const covered = new Set(s.rows.map((r) => r.target?.text));
       for (const t of s.targets.filter((t) => !covered.has(t))) {
-        out.push({ section: s.title, row: '', target: { text: t, met: null, limits: s.error }, measured: 'not run' });
+        out.push({
+          section: s.title,
+          row: '',
+          target: { text: t, met: null, limits: s.error },
+          measured: 'not run',
+        });
       }
     }
     for (const r of s.rows) {
       if (r.target && r.target.met !== true) {
-        out.push({ section: s.title, row: r.name, target: r.target, measured: valueText(r.value, r.unit, r.missing) });
+        out.push({
+          section: s.title,
+          row: r.name,
+          target: r.target,
+          measured: valueText(r.value, r.unit, r.missing),
+          busy: busyNote(s),
+        });
       }
     }
   }
@@ -168,6 +193,7 @@ export function markdown(sections: Section[], info: RunInfo): string {
     const parts = [`**${where}**: target ${miss.target.text}, ${status}; measured ${miss.measured}`];
     if (miss.target.gap) parts.push(`gap: ${miss.target.gap}`);
     if (miss.target.limits) parts.push(`limited by: ${miss.target.limits}`);
+    if (miss.busy) parts.push(`Also: ${miss.busy}`);
     out.push(`- ${parts.join('. ')}.`.replace(/\.\./g, '.'));
   }
   out.push('');

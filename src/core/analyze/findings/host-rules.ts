@@ -102,7 +102,7 @@ export const hostCpuContention: Rule = (f, verdict) => {
     severity: 'warning',
     title: `Waiting for a CPU: busy threads are runnable but not running ${pct(wait)} of the time`,
     evidence: [
-      `Busy threads spend on average ${pct(wait)} of the time waiting to run (pidstat %wait, run-queue delay — not I/O wait) (${f.threadSource}).`,
+      `Busy threads spend on average ${pct(wait)} of the time runnable but waiting for a CPU — run-queue delay, not I/O wait (${f.threadSource}).`,
       `The host has ${pct(f.hostIdle)} idle (${f.hostSource}): other processes compete for the CPUs${f.requestsPerSecond ? ' (a load generator on the same host counts)' : ''}.`,
     ],
     fixes: [],

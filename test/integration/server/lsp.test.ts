@@ -23,6 +23,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { FIXTURES, readChildrenReport, readSrclineReport } from '../../unit/symbols/perf-report-fixture';
 import { lineOf } from '../../unit/symbols/source-lines';
+import { profileToParams } from '../../../src/core/symbols/profile-input';
 import { demoHotspots, demoProfile } from './demo-profile';
 import { fileUri, removeBundle, startClient, type TestClient } from './lsp-client';
 
@@ -351,6 +352,49 @@ describe('language server on the demo source (real perf capture)', { timeout: 12
     await client.connection.sendNotification('perfLens/profile', demoProfile());
   });
 });
+
+describe(
+  'language server with a Profile recorded by a real session (test/fixtures/profiles/demo-session.json)',
+  { timeout: 120_000 },
+  () => {
+    let client: TestClient;
+    const src = join(repoRoot, 'examples', 'tcp-demo', 'src');
+    const exec = join(src, 'executor.cpp');
+
+    before(async () => {
+      client = await startClient([src]);
+      const doc: unknown = JSON.parse(readFileSync(join(FIXTURES, '..', 'profiles', 'demo-session.json'), 'utf8'));
+      const params = profileToParams(doc, 'demo-session');
+      assert.ok(typeof params !== 'string', String(params));
+      await client.connection.sendNotification('perfLens/profile', params);
+    });
+
+    after(async () => {
+      await client?.stop();
+      removeBundle();
+    });
+
+    test('lenses above scheduleOn and wakeThread with their percentages, the diagnostic on the eventfd write', async () => {
+      const lenses = await waitFor(
+        'lenses',
+        () => codeLenses(client, exec),
+        (l) => l.length > 0,
+      );
+      for (const fn of ['bool IoUringExecutor::scheduleOn(', 'void IoUringExecutor::wakeThread(']) {
+        const titles = lensesAt(lenses, lineOf(exec, fn));
+        assert.match(titles[0] ?? '', /^🔥 [\d.]+% self · [\d.]+% total · .+ → Coalesce wake-ups$/, fn);
+        assert.equal(titles[1], 'Apply fix: Coalesce wake-ups', fn);
+      }
+      const d = await client.waitForDiagnostics(
+        fileUri(exec),
+        (p) => p.diagnostics.some((x) => x.code === 'eventfd-wakeup-storm'),
+        20_000,
+      );
+      const write = d.diagnostics.find((x) => x.code === 'eventfd-wakeup-storm')!;
+      assert.equal(write.range.start.line, lineOf(exec, '::write('));
+    });
+  },
+);
 
 describe('language server on the tricky C++ fixture (real perf capture)', { timeout: 120_000 }, () => {
   let client: TestClient;

@@ -218,7 +218,7 @@ export function markdown(sections: Section[], info: RunInfo): string {
   for (const s of sections) {
     out.push(`## ${s.title}`, '');
     out.push(`_\`npm run bench -- ${s.id}\` · ${s.seconds.toFixed(0)} s in this run_`, '');
-    if (s.method.length) out.push(...s.method, '');
+    for (const paragraph of s.method) out.push(paragraph, '');
     if (s.error) out.push(`**Not run**: ${s.error}`, '');
     if (s.rows.length) {
       out.push('| Case | Perf Lens: runs | median | Baseline: runs | median | Ratio |', '|---|---|---|---|---|---|');

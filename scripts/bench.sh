@@ -8,4 +8,7 @@ bash scripts/setup.sh
 # A bundle that fails to build is reported by the benchmarks that need it; the others still run.
 node esbuild.mjs >/dev/null || echo "bench: npm run build failed for some bundles (see above); continuing" >&2
 make -s -C examples/tcp-demo
+if [[ -z "${FLAMEGRAPH_DIR:-}" ]]; then
+  echo "bench: FLAMEGRAPH_DIR is not set (a local checkout of brendangregg/FlameGraph): the Perl baselines will say 'baseline not available'" >&2
+fi
 exec node_modules/.bin/tsx bench/run.ts "$@"

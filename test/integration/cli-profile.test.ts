@@ -3,7 +3,7 @@
  * cost said first), Ctrl-C in the middle (partial result, exit 130, nothing left running), and bad flags
  * (one line, exit 2, no stack trace).
  */
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { SESSION_TREE } from './session/session-helpers';
 const tmp = isolateTempDir();
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let demo: DemoServer;
-let load: LoadRun;
+let load: LoadRun | null = null;
 const T = { timeout: 120_000 };
 
 before(async () => {
@@ -26,10 +26,16 @@ before(async () => {
     assert.equal(b.status, 0, b.stderr);
   }
   demo = await startDemoServer({ threads: 2 });
+});
+// Each test gets its own bounded wrk run, so the demo is busy however long the tests before took.
+beforeEach(() => {
   load = startLoad(demo.port, { seconds: 60, connections: 50 });
 });
-after(async () => {
+afterEach(async () => {
   await load?.stop();
+  load = null;
+});
+after(async () => {
   await demo?.stop();
   tmp.restore();
 });

@@ -11,7 +11,7 @@ import { SshHost } from '../../../src/core/host/ssh-host';
 import { startDemoServer, startLoad } from '../../helpers/demo-server';
 import { assertNothingLeft, isolateTempDir } from '../../helpers/processes';
 import { startSshd, type TestSshd } from '../../helpers/sshd';
-import { runProfile, SESSION_TREE } from './session-helpers';
+import { assertSchemaValid, runProfile, SESSION_TREE } from './session-helpers';
 
 const tmp = isolateTempDir();
 let sshd: TestSshd;
@@ -51,6 +51,7 @@ async function exitMidRecording(host: Host): Promise<void> {
       `what perf recorded before the exit was post-processed: ${p.partialReason}; samples ${p.sampleCount}`,
     );
     assert.equal(r.events.at(-1)?.type, 'done');
+    assertSchemaValid(p);
   } finally {
     await load.stop();
     await victim.stop();

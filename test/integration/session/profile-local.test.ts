@@ -7,30 +7,30 @@ import assert from 'node:assert/strict';
 import { LocalHost } from '../../../src/core/host/local-host';
 import { UserError } from '../../../src/core/errors';
 import { listProcesses, resolveTerminalProcesses } from '../../../src/core/session/profile';
-import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../../helpers/demo-server';
+import { startDemoServer, startLoad, type DemoServer } from '../../helpers/demo-server';
 import { assertNothingLeft, isolateTempDir, leftoverTempDirs } from '../../helpers/processes';
-import { assertDemoProfile, runProfile, SESSION_TREE } from './session-helpers';
+import { assertDemoProfile, assertSchemaValid, runProfile, SESSION_TREE } from './session-helpers';
 
 const tmp = isolateTempDir();
 let demo: DemoServer;
-let load: LoadRun;
 const T = { timeout: 90_000 };
 
 before(async () => {
   demo = await startDemoServer({ threads: 2 });
-  load = startLoad(demo.port, { seconds: 60, connections: 50 });
 });
 after(async () => {
-  await load?.stop();
   await demo?.stop();
   tmp.restore();
 });
 
+/** Each test gets its own bounded wrk run, so the demo is busy however long the tests before took. */
 async function withHost<T>(fn: (h: LocalHost) => Promise<T>): Promise<T> {
   const h = new LocalHost();
+  const load = startLoad(demo.port, { seconds: 60, connections: 50 });
   try {
     return await fn(h);
   } finally {
+    await load.stop();
     await h.dispose();
     await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
   }
@@ -55,6 +55,7 @@ test('cancel before anything ran returns an empty partial profile at once', T, (
     assert.equal(r.profile.partial, true);
     assert.match(r.profile.partialReason ?? '', /^cancelled during resolve/);
     assert.equal(r.events.at(-1)?.type, 'done');
+    assertSchemaValid(r.profile);
   }),
 );
 
@@ -79,6 +80,7 @@ test('cancel during recording keeps the live data gathered so far', T, () =>
       'thread breakdown kept',
     );
     assert.equal(p.hotspots.length, 0, 'no post-processing after a cancel');
+    assertSchemaValid(p);
   }),
 );
 

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SshHost } from '../../../src/core/host/ssh-host';
-import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../../helpers/demo-server';
+import { startDemoServer, startLoad, type DemoServer } from '../../helpers/demo-server';
 import { assertNothingLeft, isolateTempDir } from '../../helpers/processes';
 import { startSshd, type TestSshd } from '../../helpers/sshd';
 import { assertDemoProfile, runProfile, SESSION_TREE } from './session-helpers';
@@ -13,26 +13,26 @@ import { assertDemoProfile, runProfile, SESSION_TREE } from './session-helpers';
 const tmp = isolateTempDir();
 let sshd: TestSshd;
 let demo: DemoServer;
-let load: LoadRun;
 const T = { timeout: 90_000 };
 
 before(async () => {
   sshd = await startSshd();
   demo = await startDemoServer({ threads: 2 });
-  load = startLoad(demo.port, { seconds: 60, connections: 50 });
 });
 after(async () => {
-  await load?.stop();
   await demo?.stop();
   await sshd?.stop();
   tmp.restore();
 });
 
+/** Each test gets its own bounded wrk run, so the demo is busy however long the tests before took. */
 async function withHost<T>(fn: (h: SshHost) => Promise<T>): Promise<T> {
   const h = new SshHost(sshd.target, sshd.sshHostOptions);
+  const load = startLoad(demo.port, { seconds: 60, connections: 50 });
   try {
     return await fn(h);
   } finally {
+    await load.stop();
     await h.dispose();
     await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
   }

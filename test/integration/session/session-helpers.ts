@@ -3,6 +3,8 @@
  * demo server's Profile must pass wherever it was profiled from.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
 import type { Host } from '../../../src/core/host/types';
 import type { Profile } from '../../../src/core/profile';
 import { profile } from '../../../src/core/session/profile';
@@ -55,10 +57,25 @@ export async function runProfile(
   return { profile: p, events, firstLiveMs };
 }
 
+let validator: ReturnType<Ajv2020['compile']> | null = null;
+
+/** The Profile against docs/profile.schema.json (the contract outside checks rely on). */
+export function assertSchemaValid(p: Profile): void {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+    validator = ajv.compile(
+      JSON.parse(readFileSync(new URL('../../../docs/profile.schema.json', import.meta.url), 'utf8')),
+    );
+  }
+  assert.ok(validator(p), `schema: ${JSON.stringify(validator.errors?.slice(0, 5))}`);
+}
+
 /** What a complete profile of the loaded demo server must show. */
 export function assertDemoProfile(r: Recorded, demoPid: number): void {
   const p = r.profile;
   assert.equal(p.schema, 'perf-lens/profile@1');
+  assertSchemaValid(p);
   assert.equal(p.origin, 'session');
   assert.equal(p.partial, false, `not partial: ${p.partialReason}`);
   assert.equal(p.target.pid, demoPid);

@@ -50,3 +50,17 @@ export function dateTime(iso: string | null | undefined): string {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC');
 }
+
+/**
+ * The tool's name from a source record ("perf stat --log-fd 1 -x , -e …" → "perf stat",
+ * "/proc/PID/task/*\/status (…)" → "/proc/PID/task/*\/status"); the full text goes in a tooltip.
+ */
+export function toolName(source: string): string {
+  const words = source.trim().split(/\s+/);
+  const out: string[] = [];
+  for (const w of words) {
+    if (w.startsWith('-') || w.startsWith('(') || out.length === 2) break;
+    out.push(w);
+  }
+  return (out.join(' ') || source).replace(/,$/, '');
+}

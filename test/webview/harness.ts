@@ -14,11 +14,13 @@
  *   openReport(browser, file, { colorScheme?, forcedColors?, width?, height? }) → ReportPage
  *   PanelPage: page, send(msg), posted(), clearPosted(), reload(), dialogs, errors, requests
  *   loadFixtureProfile() → Profile                                test/fixtures/profiles/demo-session.json
+ *   profileWithSourceLocations(p?) → Profile                       …with file:line on the demo's own functions
+ *   countCanvasPixels(page, sel, rgb?) / waitForCanvasPixels(page, sel, min)
  *   measureWebview({ frames?, runs? }) → WebviewBench             first render of a generated 100k-frame flame
  *                                                                 graph, and the panel's/report's first paint
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,6 +63,32 @@ export function assertBundleBuilt(): void {
 
 export function loadFixtureProfile(): Profile {
   return JSON.parse(readFileSync(FIXTURE_PROFILE, 'utf8')) as Profile;
+}
+
+/**
+ * The fixture with source locations on the demo's own hot functions, found in the demo's sources the way
+ * the language server's symbol mapping places them (`Class::method(` at the start of a definition line).
+ * The session's Profile has none (perf 6.1 gives no source lines cheaply); the panel links rows that have one.
+ */
+export function profileWithSourceLocations(p: Profile = loadFixtureProfile()): Profile {
+  const copy = structuredClone(p);
+  const srcDir = join(repoRoot, 'examples', 'tcp-demo', 'src');
+  const files = readdirSync(srcDir).filter((f) => f.endsWith('.cpp'));
+  for (const h of copy.hotspots) {
+    if (h.kernel || !h.dso.startsWith('tcp_demo') || !/^[\w:]+$/.test(h.symbol)) continue;
+    for (const f of files) {
+      const lines = readFileSync(join(srcDir, f), 'utf8').split('\n');
+      const i = lines.findIndex((l) => new RegExp(`^\\S.*\\b${h.symbol}\\(`).test(l));
+      if (i >= 0) {
+        h.file = `examples/tcp-demo/src/${f}`;
+        h.line = i + 1;
+        break;
+      }
+    }
+  }
+  if (!copy.hotspots.some((h) => h.file !== null))
+    throw new Error('no demo function of the fixture found in examples/tcp-demo/src');
+  return copy;
 }
 
 export interface WebviewBrowser {

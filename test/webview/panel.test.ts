@@ -9,7 +9,7 @@ import {
   countCanvasPixels,
   waitForCanvasPixels,
   launchBrowser,
-  loadFixtureProfile,
+  profileWithSourceLocations,
   openPanel,
   type PanelPage,
   type WebviewBrowser,
@@ -20,7 +20,8 @@ declare const document: PageDocument;
 declare const window: PageWindow;
 
 let browser: WebviewBrowser;
-const profile: Profile = loadFixtureProfile();
+// The captured session Profile, with the source locations the extension would know for the demo's functions.
+const profile: Profile = profileWithSourceLocations();
 
 before(async () => {
   browser = await launchBrowser();
@@ -171,10 +172,10 @@ describe('panel (VS Code webview)', () => {
       await selectTab(p, /Hotspots/);
       const withFile = profile.hotspots.find((x) => x.file !== null)!;
       await p.clearPosted();
-      await p.page.locator('.hotspots-view tbody tr', { hasText: withFile.symbol }).first().click();
+      await p.page.locator('.hotspots-view .symbol').getByText(withFile.symbol, { exact: true }).click();
       // A row without a source location posts nothing.
       const noFile = profile.hotspots.find((x) => x.file === null)!;
-      await p.page.locator('.hotspots-view tbody tr', { hasText: noFile.symbol }).first().click();
+      await p.page.locator('.hotspots-view .symbol').getByText(noFile.symbol, { exact: true }).click();
       assert.deepEqual(await p.posted(), [
         { type: 'openSource', file: withFile.file, line: withFile.line, symbol: withFile.symbol },
       ]);
@@ -360,7 +361,8 @@ describe('panel (VS Code webview)', () => {
       await p.page.keyboard.press('ArrowLeft');
       assert.match(await active(), /^vscode-tab-header\|Hotspots/);
       // Hotspot rows: Tab into the table, arrows move, Enter opens the source of a row that has one.
-      const withFile = profile.hotspots.findIndex((x) => x.file !== null);
+      // Rows are sorted by self time (a stable sort of the profile's order).
+      const withFile = [...profile.hotspots].sort((a, b) => b.self - a.self).findIndex((x) => x.file !== null);
       for (let i = 0; i < 12 && !(await active()).startsWith('tr|'); i++) await p.page.keyboard.press('Tab');
       assert.match(await active(), /^tr\|/);
       await p.clearPosted();

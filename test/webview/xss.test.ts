@@ -97,7 +97,7 @@ describe('hostile strings', () => {
       // The hostile source path travels to the extension as data only (it validates it there).
       await p.page.locator('vscode-tab-header', { hasText: /Hotspots/ }).click();
       await p.clearPosted();
-      await p.page.locator('.hotspots-view tbody tr', { hasText: XSS }).first().click();
+      await p.page.locator('.hotspots-view .symbol').getByText(XSS, { exact: true }).click();
       assert.deepEqual(await p.posted(), [{ type: 'openSource', file: XSS2, line: 7, symbol: XSS }]);
       await p.send({ type: 'error', message: XSS });
       assert.match((await p.page.locator('.banner-error').textContent()) ?? '', /<img src=x onerror=alert\(1\)>/);

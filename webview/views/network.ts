@@ -1,7 +1,7 @@
 /** Network counters as deltas over the session (or one snapshot), with the ones that signal trouble marked. */
 import type { NetworkCounters, Profile } from '../../src/core/profile';
 import { h, icon } from '../dom';
-import { count, isNum, pct, seconds } from '../format';
+import { count, isNum, pct, seconds, toolName } from '../format';
 
 interface Row {
   label: string;
@@ -76,7 +76,11 @@ export class NetworkView {
         n.kind === 'delta'
           ? `Changes over ${seconds(n.seconds)} of the session`
           : 'Counter values at one moment (no delta available)',
-        h('span', { class: 'pl-muted' }, ` · measured by ${n.source || 'unknown'}`),
+        h(
+          'span',
+          { class: 'pl-muted', title: n.source },
+          ` · measured by ${n.source ? toolName(n.source) : 'unknown'}`,
+        ),
       ),
       problems.length > 0
         ? h(

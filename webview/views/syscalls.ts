@@ -4,7 +4,7 @@
  */
 import type { Profile, SyscallStat } from '../../src/core/profile';
 import { h, icon } from '../dom';
-import { count, isNum, num, pct, rate, seconds } from '../format';
+import { count, isNum, num, pct, rate, seconds, toolName } from '../format';
 import { SortableTable, type SortState } from './table';
 
 /** Thresholds shown on the meters; the same numbers as the diagnosis rules (docs/diagnosis.md). */
@@ -79,7 +79,7 @@ export function meter(
       level === 'high' || level === 'warn' ? icon('warning') : level === 'ok' ? icon('pass') : null,
       ` ${levelText}`,
       extra ? ` · ${extra}` : '',
-      h('span', { class: 'meter-source' }, source ? ` · measured by ${source}` : ''),
+      source ? h('span', { class: 'meter-source', title: source }, ` · measured by ${toolName(source)}`) : null,
     ),
   );
 }

@@ -70,6 +70,17 @@ test('pidstat in other locales: decimal commas (de_DE) and 12-hour times (en_US)
   assert.equal(us.intervals.length, 2);
   assert.equal(us.intervals[0].rows.find((row) => row.tid === 19340)!.cswch, 814);
   assert.equal(us.average!.rows.find((row) => row.tid === 19341)!.nvcswch, 168.5);
+  const h12 = parsePidstat(fixture('pidstat/en_US-12h-h.txt'));
+  assert.equal(h12.intervals[0].time, '12:55:40 PM');
+  assert.deepEqual(
+    h12.intervals[0].rows.map((row) => [row.tid, row.cpu, row.cswch]),
+    [
+      [null, 32, 0],
+      [8181, 0, 0],
+      [8183, 15, 3795],
+      [8185, 15, 3582],
+    ],
+  );
 });
 
 test('pidstat without -t: one PID row per report', () => {

@@ -83,10 +83,15 @@ test('profiles the demo: progress lines, the report, --json and --html files', T
   assert.match(r.stdout, /^Verdict: \S+/m);
   assert.match(r.stdout, /eventfd-wakeup-storm/);
   assert.match(r.stdout, /IoUringExecutor::wakeThread/);
-  const p = JSON.parse(readFileSync(json, 'utf8')) as { schema: string; origin: string; target: { pid: number } };
+  const p = JSON.parse(readFileSync(json, 'utf8')) as {
+    schema: string;
+    origin: string;
+    target: { pid: number; listeningPorts: number[] };
+  };
   assert.equal(p.schema, 'perf-lens/profile@1');
   assert.equal(p.origin, 'session');
   assert.equal(p.target.pid, demo.pid);
+  assert.deepEqual(p.target.listeningPorts, [demo.port], 'found from the process’s own sockets when given a PID');
   const page = readFileSync(html, 'utf8');
   assert.match(page, /^<!DOCTYPE html>/i);
   assert.ok(page.length > 10_000);

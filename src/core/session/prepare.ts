@@ -15,6 +15,8 @@ export interface PrepareInfo {
   /** `group/name` of the tracepoints that exist. */
   tracepoints: Set<string>;
   paranoid: number | null;
+  /** Listening TCP ports of the process, ascending. */
+  ports: number[];
   net: NetSnapshot | null;
   netError: string | null;
 }
@@ -27,6 +29,7 @@ export function parsePrepareOutput(text: string): PrepareInfo {
     eventfds: [],
     tracepoints: new Set(),
     paranoid: null,
+    ports: [],
     net: null,
     netError: null,
   };
@@ -45,6 +48,13 @@ export function parsePrepareOutput(text: string): PrepareInfo {
   info.tracepoints = new Set((s.lines.get('tp') ?? []).map((l) => l.trim()).filter((l) => /^[a-z_]+\/\w+$/.test(l)));
   const paranoid = s.values.get('paranoid');
   info.paranoid = paranoid !== undefined && /^-?\d+$/.test(paranoid.trim()) ? Number(paranoid) : null;
+  info.ports = [
+    ...new Set(
+      (s.lines.get('ports') ?? [])
+        .filter((l) => /^[0-9A-Fa-f]{1,4}$/.test(l.trim()))
+        .map((l) => parseInt(l.trim(), 16)),
+    ),
+  ].sort((a, b) => a - b);
   try {
     info.net = parseNetSnapshot(s.lines);
   } catch (e) {

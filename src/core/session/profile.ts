@@ -282,7 +282,9 @@ class Session {
       this.targetGone();
       return plan;
     }
-    if (info.exe) this.g.target = { ...target, exe: info.exe };
+    if (info.exe) this.g.target = { ...this.g.target!, exe: info.exe };
+    if (info.ports.length > 0 && this.g.target!.ports.length === 0)
+      this.g.target = { ...this.g.target!, ports: info.ports };
     if (info.exe?.endsWith(' (deleted)')) {
       addNote(this.g, {
         id: 'binary-replaced',

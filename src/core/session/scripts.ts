@@ -10,6 +10,7 @@
  *   @fds      `ls -l /proc/PID/fd` lines that are eventfds (their numbers are the filter for perf stat)
  *   @tp       tracepoints that exist (perf stat refuses the whole command if one is unknown)
  *   @paranoid perf_event_paranoid
+ *   @ports    the process's listening TCP ports (hex), from its own fds and network namespace
  *   then a network snapshot (see NET_SNAPSHOT).
  */
 export const PREPARE_SCRIPT =
@@ -30,6 +31,11 @@ for root in /sys/kernel/tracing /sys/kernel/debug/tracing; do
   break
 done
 echo "@paranoid $(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null)"
+echo "@ports"
+{ cat "/proc/$pid/net/tcp" "/proc/$pid/net/tcp6" 2>/dev/null; echo @fds; ls -l "/proc/$pid/fd" 2>/dev/null; } | awk '
+  $1 == "@fds" { fds = 1; next }
+  !fds { if ($4 == "0A") { n = split($2, a, ":"); listen[$10] = a[n] } next }
+  /socket:\[/ { s = $NF; gsub(/[^0-9]/, "", s); if (s in listen) print listen[s] }'
 ` + netSnapshotBody();
 
 /** Network counters as the target's network namespace sees them. $1 = PID. */

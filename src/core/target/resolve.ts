@@ -156,7 +156,9 @@ export async function resolveTarget(
   validateSpec(spec);
   const listing = await runProcessListing(host, {
     sampleMs: 0,
-    ports: true,
+    // Mapping every socket of every process to its owner is the listing's most expensive part: only a port
+    // needs it. The session reads the chosen process's own listening ports when it prepares.
+    ports: spec.kind === 'port',
     exePath: spec.kind === 'exe' ? spec.path : undefined,
     signal: options.signal,
     wrap: options.wrap,

@@ -15,6 +15,7 @@ test('the demo’s prepare output: executable, eventfds, tracepoints, paranoid, 
   assert.ok(info.tracepoints.has('raw_syscalls/sys_enter'));
   assert.ok(info.tracepoints.has('io_uring/io_uring_submit_req'));
   assert.equal(info.paranoid, 2);
+  assert.deepEqual(info.ports, [36693], 'its own listening port, from its own fds');
   assert.equal(info.netError, null);
   const net = info.net!;
   assert.ok((net.counters.get('TcpInSegs') ?? 0) > 0);

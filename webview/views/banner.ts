@@ -162,10 +162,14 @@ export class Banner {
       ),
       targetLine(p),
       h('div', { class: 'facts' }, ...facts),
-      v.evidence.length > 0
-        ? h('ul', { class: 'evidence', 'aria-label': 'Evidence' }, ...v.evidence.map((e) => h('li', null, e)))
-        : null,
-      notes.length > 0 ? h('ul', { class: 'data-quality', 'aria-label': 'Data quality' }, ...notes) : null,
+      h(
+        'div',
+        { class: 'banner-details' },
+        v.evidence.length > 0
+          ? h('ul', { class: 'evidence', 'aria-label': 'Evidence' }, ...v.evidence.map((e) => h('li', null, e)))
+          : null,
+        notes.length > 0 ? h('ul', { class: 'data-quality', 'aria-label': 'Data quality' }, ...notes) : null,
+      ),
       h(
         'p',
         { class: 'created pl-muted' },

@@ -163,6 +163,59 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
     });
   });
 
+  it('shows CodeLens on the hot functions, and applies the fix from a lens as an undoable edit', async () => {
+    await step('codelens', async () => {
+      const file = join(repoRoot, 'examples', 'tcp-demo', 'src', 'executor.cpp');
+      const onDisk = readFileSync(file, 'utf8');
+      await vscode.openFile('executor.cpp');
+      // Scroll to scheduleOn → wakeThread, the demo's hot path.
+      const line = onDisk.split('\n').findIndex((l) => l.startsWith('bool IoUringExecutor::scheduleOn(')) + 1;
+      assert.ok(line > 0, 'executor.cpp defines IoUringExecutor::scheduleOn');
+      await vscode.goToLine(line);
+      const lens = vscode.page.locator('.codelens-decoration a', { hasText: /% self/ }).filter({ visible: true });
+      await lens.first().waitFor({ timeout: 30_000 });
+      const titles = await vscode.page.locator('.codelens-decoration a').filter({ visible: true }).allInnerTexts();
+      assert.ok(
+        titles.some((t) => /eventfd/i.test(t)),
+        `a lens names the eventfd finding: ${JSON.stringify(titles)}`,
+      );
+      const shot = await vscode.screenshot('codelens');
+      vscode.publish(shot, 'vscode-codelens.png');
+
+      const apply = vscode.page
+        .locator('.codelens-decoration a', { hasText: /Apply fix: .*wake/i })
+        .filter({ visible: true })
+        .first();
+      await apply.click();
+      const changed = vscode.page.locator('.view-lines', { hasText: 'was_empty' });
+      await changed.waitFor({ timeout: 15_000 });
+      const fixed = await vscode.screenshot('quick-fix');
+      vscode.publish(fixed, 'vscode-quick-fix.png');
+      assert.equal(readFileSync(file, 'utf8'), onDisk, 'the fix is an editor edit, not a write behind its back');
+
+      // Undo takes it back.
+      await vscode.page.locator('.monaco-editor .view-lines').first().click();
+      await vscode.page.keyboard.press('Control+Z');
+      await changed.waitFor({ state: 'detached', timeout: 10_000 });
+    });
+  });
+
+  it("applies the same fix from the panel's finding card", async () => {
+    await step('panel-fix', async () => {
+      await vscode.runCommand('Perf Lens: Show Panel');
+      const frame = vscode.webview();
+      await frame.locator('vscode-tab-header.tab-findings').click();
+      const card = frame.locator('.finding', { hasText: /eventfd/i }).first();
+      await card.locator('.fix-action', { hasText: 'Apply fix' }).first().click();
+      const changed = vscode.page.locator('.view-lines', { hasText: 'was_empty' });
+      await changed.waitFor({ timeout: 15_000 });
+      await vscode.page.locator('.monaco-editor .view-lines').first().click();
+      await vscode.page.keyboard.press('Control+Z');
+      await changed.waitFor({ state: 'detached', timeout: 10_000 });
+      assert.doesNotMatch(vscode.extensionLog(), /apply fix refused/);
+    });
+  });
+
   it('cancel half-way: a partial profile, and no perf/pidstat/strace left running', async () => {
     // Needs only the Processes view, so it runs even when the panel steps above failed.
     await step(

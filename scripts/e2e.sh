@@ -2,9 +2,17 @@
 # End-to-end tests in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) in Debian's headless
 # chromium driven by playwright-core, with the packaged .vsix installed. Does all of its own set-up; every
 # file it makes is under .run/e2e/ (code-server is cached there between runs). Screenshots of each step
-# go to .run/e2e/artifacts/; the tests copy the best ones to docs/screenshots/.
+# go to .run/e2e/run/artifacts/; with --publish the best ones are also copied to docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+export E2E_PUBLISH=0
+for arg in "$@"; do
+  case "$arg" in
+    --publish) E2E_PUBLISH=1 ;;
+    *) echo "usage: scripts/e2e.sh [--publish]" >&2; exit 2 ;;
+  esac
+done
 
 bash scripts/setup.sh
 code_server=$(bash scripts/code-server-setup.sh)

@@ -254,8 +254,12 @@ export class VsCode {
     return file;
   }
 
-  /** Copy an artifact screenshot into docs/screenshots/ under the given name. */
+  /**
+   * Copy an artifact screenshot into docs/screenshots/ under the given name — only when asked
+   * (`npm run test:e2e -- --publish`), so ordinary test runs leave the committed images alone.
+   */
   publish(file: string, name: string): void {
+    if (process.env.E2E_PUBLISH !== '1') return;
     const dir = join(repoRoot, 'docs', 'screenshots');
     mkdirSync(dir, { recursive: true });
     copyFileSync(file, join(dir, name));

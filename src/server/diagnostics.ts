@@ -140,7 +140,7 @@ export async function computeDiagnostics(
   const rules = await rulesFor(profile, workspace);
   if (!rules.eventfd && !rules.submit && !rules.nodelay && !rules.sqpoll) return out;
   const paths = new Set<string>();
-  if (rules.eventfd) for (const p of await workspace.filesWith('write')) paths.add(p);
+  if (rules.eventfd) for (const p of await workspace.filesWith('eventfd-ish')) paths.add(p);
   if (rules.submit) for (const p of await workspace.filesWith('io_uring_submit')) paths.add(p);
   if (rules.nodelay) for (const p of await workspace.filesWith('accept')) paths.add(p);
   if (rules.sqpoll) {

@@ -179,6 +179,9 @@ export function startLanguageServer(entry: string): void {
       const next = profile
         ? await computeDiagnostics(state.workspace, profile)
         : new Map<string, { uri: string; diagnostics: Diagnostic[] }>();
+      // Fix locations before anything is published: lenses answered until now carry none (see lenses.ts),
+      // the refresh below brings them in.
+      if (profile) await state.anchors();
       if (state.profile !== profile) return; // replaced meanwhile; its own refresh follows
       const uris = new Set<string>();
       for (const { uri, diagnostics } of next.values()) {

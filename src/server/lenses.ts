@@ -37,11 +37,13 @@ export function lensTitle(h: HotDefinition): string {
   return `🔥 ${parts.join(' · ')}${suffix}`;
 }
 
-export async function codeLenses(state: ServerState, path: string): Promise<CodeLens[]> {
+export function codeLenses(state: ServerState, path: string): CodeLens[] {
   const hot = state.hot();
   const defs = hot?.byFile.get(path);
   if (!hot || !defs || defs.length === 0) return [];
-  const anchors: Map<string, Anchor | null> = await state.anchors();
+  // Lenses never wait for the fix locations: without them the Apply lens carries no place and the
+  // client asks perfLens/findFixLocation when clicked; the server refreshes lenses once they are known.
+  const anchors: Map<string, Anchor | null> | null = state.anchorsIfReady();
   const lenses: CodeLens[] = [];
   for (const h of defs) {
     const range = { start: { line: h.line, character: h.character }, end: { line: h.line, character: h.character } };
@@ -55,17 +57,22 @@ export async function codeLenses(state: ServerState, path: string): Promise<Code
     });
     if (!finding) continue;
     const fixId = primaryFix(finding.fixes);
-    const anchor = fixId ? anchors.get(fixId) : null;
-    if (fixId && anchor && !fixInfo(fixId)?.informational) {
-      lenses.push({
-        range,
-        command: {
-          title: `Apply fix: ${fixShortTitle(fixId)}`,
-          command: ApplyFixCommand,
-          arguments: [{ findingId: finding.id, fixId, uri: anchor.uri, line: anchor.line }],
-        },
-      });
-    }
+    if (!fixId || fixInfo(fixId)?.informational) continue;
+    const anchor = anchors ? anchors.get(fixId) : undefined;
+    // Known to apply nowhere (and no hot function to put the snippet at): no Apply lens.
+    if (anchor === null) continue;
+    lenses.push({
+      range,
+      command: {
+        title: `Apply fix: ${fixShortTitle(fixId)}`,
+        command: ApplyFixCommand,
+        arguments: [
+          anchor
+            ? { findingId: finding.id, fixId, uri: anchor.uri, line: anchor.line }
+            : { findingId: finding.id, fixId },
+        ],
+      },
+    });
   }
   return lenses;
 }

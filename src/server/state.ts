@@ -34,6 +34,7 @@ export class ServerState {
     version: number;
     profile: ProfileNotificationParams;
     anchors: Promise<Map<string, Anchor | null>>;
+    done: Map<string, Anchor | null> | null;
   } | null = null;
 
   constructor(
@@ -88,6 +89,13 @@ export class ServerState {
     return defs.length > 0 ? hotAnchor(defs[0]) : null;
   }
 
+  /** The anchors when already computed for this profile and index, else null (never waits). */
+  anchorsIfReady(): Map<string, Anchor | null> | null {
+    const c = this.anchorCache;
+    if (!c || c.version !== this.workspace.version || c.profile !== this.profileParams || !c.done) return null;
+    return c.done;
+  }
+
   /** Anchors of all applicable fixes (fix id → anchor), cached per profile and index version. */
   anchors(): Promise<Map<string, Anchor | null>> {
     const p = this.profileParams;
@@ -104,7 +112,9 @@ export class ServerState {
       }
       return out;
     })();
-    this.anchorCache = { version, profile: p, anchors };
+    const entry: NonNullable<typeof this.anchorCache> = { version, profile: p, anchors, done: null };
+    void anchors.then((m) => (entry.done = m));
+    this.anchorCache = entry;
     return anchors;
   }
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
+import type { FunctionDefinition } from '../core/symbols/cpp-definitions';
 import type { SyntaxTree } from '../core/symbols/cpp-parser';
 import { DefinitionIndex } from '../core/symbols/definition-index';
 import { buildMacroTable, collectMacros, type MacroTable } from '../core/symbols/macros';
@@ -37,6 +38,8 @@ export function pathToUri(path: string): string {
 export const FEATURE_WORDS = [
   'eventfd',
   'write',
+  /** Not a word: a name that looks like an eventfd (see EVENTFD_NAME). */
+  'eventfd-ish',
   'io_uring_submit',
   'io_uring_prep_',
   'io_uring_wait_cqe',
@@ -70,6 +73,8 @@ interface OpenDocument {
 }
 
 const TREE_CACHE_SIZE = 24;
+/** Buffers at least this long are re-parsed on an index worker (a 10k-line file takes ~100 ms). */
+const OFF_THREAD_CHARS = 64 * 1024;
 
 export class Workspace {
   readonly index = new DefinitionIndex();
@@ -79,6 +84,7 @@ export class Workspace {
   private readonly trees = new Map<string, { text: string; tree: SyntaxTree }>();
   private readonly listeners = new Set<(paths: string[]) => void>();
   private generation = 0;
+  private readonly sequence = new Map<string, number>();
   private indexing: Promise<IndexStats | null> = Promise.resolve(null);
   private readonly abort = new AbortController();
 
@@ -158,10 +164,7 @@ export class Workspace {
     const path = uriToPath(uri);
     if (!path || !isCppFile(path) || this.open.has(path)) return;
     if (kind === 'deleted') {
-      this.index.removeFile(path);
-      this.features.delete(path);
-      this.dropTree(path);
-      this.changed([path]);
+      this.forget(path);
       return;
     }
     if (!this.insideRoots(path)) return;
@@ -178,21 +181,40 @@ export class Workspace {
       if (this.open.has(path)) return;
       this.reindex(path, text);
     } catch {
-      this.index.removeFile(path);
-      this.features.delete(path);
-      this.changed([path]);
+      this.forget(path);
     }
+  }
+
+  private forget(path: string): void {
+    this.sequence.set(path, (this.sequence.get(path) ?? 0) + 1); // a parse still in flight must not land
+    this.index.removeFile(path);
+    this.features.delete(path);
+    this.dropTree(path);
+    this.changed([path]);
   }
 
   private reindex(path: string, text: string): void {
     const own = collectMacros(text);
     if (own.some((d) => !this.macros.defs.has(d.name) || this.macros.defs.get(d.name)!.body !== d.body)) {
       this.macros = buildMacroTable([...this.macros.defs.values(), ...own]);
+      this.parallel?.setMacros([...this.macros.defs.values()]);
     }
-    this.index.setFile(path, definitionsOf(this.parser, text, this.macros));
-    this.features.set(path, featuresOf(text));
-    this.dropTree(path);
-    this.changed([path]);
+    // Edits can arrive faster than big files parse: only the latest text of a file may land.
+    const seq = (this.sequence.get(path) ?? 0) + 1;
+    this.sequence.set(path, seq);
+    const land = (defs: FunctionDefinition[]) => {
+      if (this.sequence.get(path) !== seq) return;
+      this.index.setFile(path, defs);
+      this.features.set(path, featuresOf(text));
+      this.dropTree(path);
+      this.changed([path]);
+    };
+    const inline = () => definitionsOf(this.parser, text, this.macros);
+    if (this.parallel && this.parallel.size > 0 && text.length >= OFF_THREAD_CHARS) {
+      this.parallel.parse(text).then(land, () => land(inline()));
+    } else {
+      land(inline());
+    }
   }
 
   private dropTree(path: string): void {
@@ -265,8 +287,12 @@ export class Workspace {
   }
 }
 
+/** Names the eventfd rules accept as an eventfd descriptor (kept in step with detect.ts). */
+export const EVENTFD_NAME = /event_?fd|efd|evfd|wake_?fd|notify_?fd|wakeup_?fd/i;
+
 function featuresOf(text: string): Set<FeatureWord> {
   const s = new Set<FeatureWord>();
   for (const w of FEATURE_WORDS) if (text.includes(w)) s.add(w);
+  if (s.has('write') && EVENTFD_NAME.test(text)) s.add('eventfd-ish');
   return s;
 }

@@ -60,7 +60,7 @@ function lastIdent(text: string): string {
 async function findProducers(ctx: RecipeContext): Promise<Producer[]> {
   const wakeNames = new Set<string>();
   const writeStatements: Array<{ src: SourceFile; stmt: SyntaxNode }> = [];
-  for (const path of await ctx.workspace.filesWith('write')) {
+  for (const path of await ctx.workspace.filesWith('eventfd-ish')) {
     const src = await ctx.workspace.source(path);
     if (!src) continue;
     for (const w of eventfdWrites(src)) {
@@ -76,9 +76,13 @@ async function findProducers(ctx: RecipeContext): Promise<Producer[]> {
     ...(await ctx.workspace.filesWith('enqueue')),
     ...(await ctx.workspace.filesWith('push')),
   ]);
+  if (wakeNames.size === 0 && writeStatements.length === 0) return [];
   for (const path of [...candidates].sort()) {
     const src = await ctx.workspace.source(path);
     if (!src) continue;
+    // Parse only files that mention a wake function (or write the eventfd themselves).
+    if (![...wakeNames].some((n) => src.text.includes(n)) && !writeStatements.some((w) => w.src.path === path))
+      continue;
     const root = src.tree().rootNode;
     const wakes = callsWhere(root, (n) => wakeNames.has(n))
       .map((c) => enclosingStatement(c))

@@ -286,6 +286,31 @@ describe('language server on the demo source (real perf capture)', { timeout: 12
     await client.waitForDiagnostics(fileUri(exec()), (d) => d.diagnostics.length > 0);
   });
 
+  test('a large unsaved buffer (parsed on an index worker) is indexed from the editor, not the disk', async () => {
+    const execText = readFileSync(exec(), 'utf8');
+    const parts: string[] = [];
+    for (let k = 0; parts.join('\n').length < 300_000; k++)
+      parts.push(`namespace copy${k} {\n${execText.replace(/^#.*$/gm, '')}\n}`);
+    parts.push('namespace big {\nint onlyInBuffer(int x) {\n  return x + 1;\n}\n}  // namespace big');
+    const text = parts.join('\n');
+    const big = join(src, 'big.cpp');
+    await client.open(big, text);
+    const profile = demoProfile();
+    profile.hotspots = [
+      ...profile.hotspots,
+      { ...profile.hotspots[0], symbol: 'big::onlyInBuffer', kernel: false, self: 7.5, children: 7.5 },
+    ];
+    await client.connection.sendNotification('perfLens/profile', profile);
+    const lenses = await waitFor(
+      'the lens in the unsaved buffer',
+      () => codeLenses(client, big),
+      (l) => l.some((x) => /7\.5% self/.test(x.command?.title ?? '')),
+    );
+    const line = text.split('\n').findIndex((l) => l.startsWith('int onlyInBuffer('));
+    assert.deepEqual(lensesAt(lenses, line), ['🔥 7.5% self · 7.5% total']);
+    await client.connection.sendNotification('perfLens/profile', demoProfile());
+  });
+
   test('a C++ file created on disk is indexed through watched-file events', async () => {
     const extra = join(src, 'extra.cpp');
     writeFileSync(extra, 'namespace extra {\nint hotHelper(int x) {\n  return x * 2;\n}\n}  // namespace extra\n');

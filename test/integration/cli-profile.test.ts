@@ -114,6 +114,20 @@ test('Ctrl-C during recording stops everything, prints the partial result and ex
   await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
 });
 
+test('a reader that goes away (| head) stops the session cleanly: nothing left running or on disk', T, async () => {
+  let closed = false;
+  const r = await cli(['--pid', String(demo.pid), '--duration', '30'], (text, child) => {
+    if (!closed && /Recording 1\/30 s/.test(text)) {
+      closed = true;
+      child.stderr?.destroy(); // like `2>&1 | head`: the next progress line meets a closed pipe
+      child.stdout?.destroy();
+    }
+  });
+  assert.ok(closed, 'reached the recording');
+  assert.notEqual(r.signal, 'SIGKILL', 'ended by itself, not by the test timeout');
+  await assertNothingLeft(SESSION_TREE, { waitMs: 8000 });
+});
+
 test('--strace says what it costs before anything runs, and its summary lands in the profile', T, async () => {
   const json = join(tmp.dir, 's.json');
   const r = await cli(['--pid', String(demo.pid), '--duration', '2', '--strace', '--json', json, '-q']);

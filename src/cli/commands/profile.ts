@@ -65,6 +65,16 @@ export async function run(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `perf-lens profile … | head`: when the reader goes away, stop profiling and clean up instead of dying of
+  // EPIPE with tools still running and perf.data left on the target. (Kept for the rest of the process:
+  // anything written later must not crash it either.)
+  const onOutputError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED' || e.code === 'ERR_STREAM_WRITE_AFTER_END') {
+      controller.abort();
+    }
+  };
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
   if (args.options.strace) process.stderr.write(`perf-lens: --strace: ${STRACE_COST_WARNING}\n`);
   try {
     const p = await profile(

@@ -103,65 +103,51 @@ export function buildFlameTree(folded: readonly FoldedStack[], kernelSymbols?: R
   const g = new Grow();
   const names: string[] = ['all'];
   const nameKernel: number[] = [0];
-  // Children are found by scanning the (short) child list; a node with many children gets a Map.
   const childCount: number[] = [0];
   const childMaps = new Map<number, Map<number, number>>();
   g.add(0, -1, 0, false);
   let maxDepth = 0;
-  // Frame names are interned straight from the stack text: a hash over the characters and an
-  // open-addressing table of name ids, so no substring is made for a name seen before.
+  // Frame text per name id, and name ids by text (V8 hashes the key natively; only looked up for frames
+  // that are not found among the parent's children by comparing text in place).
   const raw: string[] = [''];
-  let tableSize = 1 << 12;
-  let table = new Int32Array(tableSize).fill(-1);
-  let hashes = new Uint32Array(1024);
-  const rehash = () => {
-    tableSize <<= 1;
-    table = new Int32Array(tableSize).fill(-1);
-    for (let id = 1; id < raw.length; id++) {
-      let slot = hashes[id] & (tableSize - 1);
-      while (table[slot] >= 0) slot = (slot + 1) & (tableSize - 1);
-      table[slot] = id;
+  const ids = new Map<string, number>();
+  const intern = (frame: string): number => {
+    let id = ids.get(frame);
+    if (id === undefined) {
+      id = names.length;
+      if (id >= NAME_CAP) throw new Error('flame graph: too many distinct frame names');
+      raw.push(frame);
+      names.push(displayName(frame));
+      nameKernel.push(isKernelFrame(frame, kernelSymbols) ? 1 : 0);
+      ids.set(frame, id);
     }
-  };
-  const intern = (stack: string, start: number, end: number): number => {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ stack.charCodeAt(i), 0x01000193);
-    h >>>= 0;
-    const len = end - start;
-    let slot = h & (tableSize - 1);
-    for (let id = table[slot]; id >= 0; id = table[slot]) {
-      if (hashes[id] === h && raw[id].length === len && stack.startsWith(raw[id], start)) return id;
-      slot = (slot + 1) & (tableSize - 1);
-    }
-    const id = names.length;
-    if (id >= NAME_CAP) throw new Error('flame graph: too many distinct frame names');
-    const frame = stack.slice(start, end);
-    raw.push(frame);
-    names.push(displayName(frame));
-    nameKernel.push(isKernelFrame(frame, kernelSymbols) ? 1 : 0);
-    if (id >= hashes.length) {
-      const bigger = new Uint32Array(hashes.length * 2);
-      bigger.set(hashes);
-      hashes = bigger;
-    }
-    hashes[id] = h;
-    table[slot] = id;
-    if (names.length * 2 > tableSize) rehash();
     return id;
   };
-  const childOf = (parent: number, nameId: number, depth: number): number => {
+  /** Whether child `c`'s frame is the text stack[start, end). */
+  const is = (c: number, stack: string, start: number, end: number): boolean => {
+    const f = raw[g.nameOf[c]];
+    return f.length === end - start && stack.startsWith(f, start);
+  };
+  const childOf = (parent: number, stack: string, start: number, end: number, depth: number): number => {
+    // Sorted input: the frame is usually the parent's newest child, or a new one.
+    const last = g.lastChild[parent];
+    if (last >= 0 && is(last, stack, start, end)) return last;
+    let nameId = -1;
     const map = childMaps.get(parent);
     if (map) {
+      nameId = intern(stack.slice(start, end));
       const hit = map.get(nameId);
       if (hit !== undefined) return hit;
     } else {
-      for (let c = g.firstChild[parent]; c >= 0; c = g.nextSibling[c]) if (g.nameOf[c] === nameId) return c;
+      for (let c = g.firstChild[parent]; c >= 0; c = g.nextSibling[c]) if (is(c, stack, start, end)) return c;
+      nameId = intern(stack.slice(start, end));
     }
     const node = g.add(nameId, parent, depth, nameKernel[nameId] === 1 || (parent !== 0 && g.kernel[parent] === 1));
     childCount.push(0);
     const n = ++childCount[parent];
     if (map) map.set(nameId, node);
     else if (n > MAP_FROM) {
+      // Many children: index them by name id from now on.
       const m = new Map<number, number>();
       for (let c = g.firstChild[parent]; c >= 0; c = g.nextSibling[c]) m.set(g.nameOf[c], c);
       childMaps.set(parent, m);
@@ -196,7 +182,7 @@ export function buildFlameTree(folded: readonly FoldedStack[], kernelSymbols?: R
       if (end < 0) end = stack.length;
       if (end > start) {
         depth++;
-        const node = childOf(cur, intern(stack, start, end), depth);
+        const node = childOf(cur, stack, start, end, depth);
         g.total[node] += count;
         pathNode.push(node);
         pathEnd.push(end);

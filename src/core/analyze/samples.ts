@@ -1,6 +1,10 @@
 /**
  * Questions about perf samples ("on what share of stacks does X appear, under which callers?"),
  * answered from the folded stacks when the profile has them, else approximated from the hotspot table.
+ *
+ * Frames are interned once: each distinct frame name gets an id, each stack becomes an array of ids, and a
+ * test is evaluated once per distinct name (a mask), so a question costs one pass of array lookups over
+ * the stacks however many frames and regular expressions are involved (100k stacks answer in milliseconds).
  */
 import type { FoldedStack, Hotspot } from '../profile';
 import { baseName, CPU_CLOCK_ARTIFACT, displayName } from './patterns';
@@ -16,20 +20,50 @@ export interface PathMatch {
   caller: string | null;
 }
 
+interface Stack {
+  ids: Int32Array;
+  count: number;
+}
+
 export class Samples {
-  private readonly stacks: Array<{ frames: string[]; count: number }>;
+  private readonly stacks: Stack[];
+  /** Distinct frame names; stacks refer to them by index. */
+  private readonly names: string[] = [];
+  private readonly display: string[] = [];
+  private readonly masks = new Map<FrameTest, Uint8Array>();
   readonly total: number;
+  /** True when the stacks were made from the hotspot table (no folded stacks in the profile). */
+  private readonly synthetic: boolean;
+  /** True when kernel frames carry stackcollapse's `_[k]` mark, so kernel and user frames can be told apart. */
+  readonly annotated: boolean;
 
   constructor(
     folded: FoldedStack[],
     private readonly hotspots: Hotspot[],
   ) {
+    const index = new Map<string, number>();
+    const intern = (frames: string[]): Int32Array => {
+      const ids = new Int32Array(frames.length);
+      for (let i = 0; i < frames.length; i++) {
+        let id = index.get(frames[i]);
+        if (id === undefined) {
+          id = this.names.length;
+          index.set(frames[i], id);
+          this.names.push(frames[i]);
+          this.display.push(displayName(frames[i]));
+        }
+        ids[i] = id;
+      }
+      return ids;
+    };
     // The root frame of a folded stack is the process/thread name (comm), not a function: drop it so a
     // program called "tcp_demo" never matches the kernel's tcp_* functions.
-    const real = folded
-      .filter((s) => s.count > 0 && s.stack.length > 0)
-      .map((s) => ({ frames: s.stack.split(';').slice(1), count: s.count }))
-      .filter((s) => s.frames.length > 0);
+    const real: Stack[] = [];
+    for (const s of folded) {
+      if (!(s.count > 0) || s.stack.length === 0) continue;
+      const frames = s.stack.split(';').slice(1);
+      if (frames.length > 0) real.push({ ids: intern(frames), count: s.count });
+    }
     // Without folded stacks, perf report's table still gives each symbol's self share and the callers of
     // its heaviest path: a "stack" per hotspot (callers root first, then the symbol) weighted by self
     // share approximates where time went under which callers.
@@ -37,18 +71,23 @@ export class Samples {
     this.stacks = this.synthetic
       ? hotspots
           .filter((h) => h.self > 0)
-          .map((h) => ({ frames: [...h.callers].reverse().concat(h.symbol), count: h.self }))
+          .map((h) => ({ ids: intern([...h.callers].reverse().concat(h.symbol)), count: h.self }))
       : real;
     // Self shares are already percent of all samples (a report cut by --percent-limit sums below 100).
     this.total = this.synthetic ? (this.stacks.length > 0 ? 100 : 0) : this.stacks.reduce((sum, s) => sum + s.count, 0);
-    this.annotated = this.stacks.some((s) => s.frames.some((f) => f.endsWith('_[k]')));
+    this.annotated = this.names.some((f) => f.endsWith('_[k]'));
   }
 
-  /** True when the stacks were made from the hotspot table (no folded stacks in the profile). */
-  private readonly synthetic: boolean;
-
-  /** True when kernel frames carry stackcollapse's `_[k]` mark, so kernel and user frames can be told apart. */
-  readonly annotated: boolean;
+  /** Which distinct frames pass `test` (computed once per test object). */
+  private mask(test: FrameTest): Uint8Array {
+    let m = this.masks.get(test);
+    if (!m) {
+      m = new Uint8Array(this.names.length);
+      for (let i = 0; i < this.names.length; i++) m[i] = matches(test, this.names[i]) ? 1 : 0;
+      this.masks.set(test, m);
+    }
+    return m;
+  }
 
   /** A frame test that only accepts kernel frames (when the stacks say which frames are kernel ones). */
   kernelOnly(test: FrameTest): FrameTest {
@@ -71,8 +110,16 @@ export class Samples {
   anywhere(test: FrameTest): number {
     let fromStacks = 0;
     if (this.total > 0) {
+      const m = this.mask(test);
       let hit = 0;
-      for (const s of this.stacks) if (s.frames.some((f) => matches(test, f))) hit += s.count;
+      for (const s of this.stacks) {
+        for (let i = 0; i < s.ids.length; i++) {
+          if (m[s.ids[i]]) {
+            hit += s.count;
+            break;
+          }
+        }
+      }
       fromStacks = (100 * hit) / this.total;
       if (!this.synthetic) return fromStacks;
     }
@@ -87,8 +134,9 @@ export class Samples {
   /** Percent of samples whose leaf frame matches `test`. */
   leaf(test: FrameTest): number {
     if (this.total > 0) {
+      const m = this.mask(test);
       let hit = 0;
-      for (const s of this.stacks) if (matches(test, s.frames[s.frames.length - 1])) hit += s.count;
+      for (const s of this.stacks) if (m[s.ids[s.ids.length - 1]]) hit += s.count;
       return (100 * hit) / this.total;
     }
     return Math.min(
@@ -105,18 +153,19 @@ export class Samples {
     if (tests.length === 0) return { share: 0, frames: [], caller: null };
     let fromStacks: PathMatch | null = null;
     if (this.total > 0) {
+      const masks = tests.map((t) => this.mask(t));
       let hit = 0;
       let best: { count: number; frames: string[]; caller: string | null } | null = null;
       for (const s of this.stacks) {
-        const found = findInOrder(s.frames, tests);
+        const found = findInOrder(s.ids, masks);
         if (!found) continue;
         hit += s.count;
         if (!best || s.count > best.count) {
           const first = found[0];
           best = {
             count: s.count,
-            frames: found.map((i) => displayName(s.frames[i])),
-            caller: first > 0 ? displayName(s.frames[first - 1]) : null,
+            frames: found.map((i) => this.display[s.ids[i]]),
+            caller: first > 0 ? this.display[s.ids[first - 1]] : null,
           };
         }
       }
@@ -127,7 +176,6 @@ export class Samples {
     const earlier = tests.slice(0, -1);
     let share = 0;
     let frames: string[] = [];
-    let caller: string | null = null;
     for (const h of this.hotspots) {
       if (!matches(last, h.symbol)) continue;
       const callerHits = earlier.map((t) => h.callers.find((c) => matches(t, c)) ?? null);
@@ -136,21 +184,21 @@ export class Samples {
       if (value > share) {
         share = value;
         frames = [...(callerHits as string[]).map(displayName), displayName(h.symbol)];
-        caller = null;
       }
     }
     if (fromStacks && fromStacks.share >= share) return fromStacks;
-    return { share, frames, caller };
+    return { share, frames, caller: null };
   }
 
   /** Callers (display names) directly above frames matching `test`, heaviest first. */
   callersOf(test: FrameTest, limit = 3): string[] {
     const weights = new Map<string, number>();
     if (this.total > 0) {
+      const m = this.mask(test);
       for (const s of this.stacks) {
-        for (let i = 1; i < s.frames.length; i++) {
-          if (matches(test, s.frames[i]) && !matches(test, s.frames[i - 1])) {
-            const name = displayName(s.frames[i - 1]);
+        for (let i = 1; i < s.ids.length; i++) {
+          if (m[s.ids[i]] && !m[s.ids[i - 1]]) {
+            const name = this.display[s.ids[i - 1]];
             weights.set(name, (weights.get(name) ?? 0) + s.count);
             break;
           }
@@ -173,14 +221,22 @@ export class Samples {
    * (`skip`), up to `depth` names, nearest first: e.g. ["lock_sock_nested", "tcp_recvmsg"].
    */
   callerChain(test: FrameTest, skip: FrameTest, depth = 2): string[] {
+    const m = this.mask(test);
+    const skipMask = this.mask(skip);
     const weights = new Map<string, { count: number; chain: string[] }>();
     for (const s of this.stacks) {
-      const at = s.frames.findIndex((f) => matches(test, f));
+      let at = -1;
+      for (let i = 0; i < s.ids.length; i++) {
+        if (m[s.ids[i]]) {
+          at = i;
+          break;
+        }
+      }
       if (at <= 0) continue;
       const chain: string[] = [];
       for (let i = at - 1; i >= 0 && chain.length < depth; i--) {
-        if (matches(skip, s.frames[i]) || matches(test, s.frames[i])) continue;
-        chain.push(displayName(s.frames[i]));
+        if (skipMask[s.ids[i]] || m[s.ids[i]]) continue;
+        chain.push(this.display[s.ids[i]]);
       }
       if (chain.length === 0) continue;
       const key = chain.join(' ← ');
@@ -196,14 +252,18 @@ export class Samples {
   /** Self share per symbol (display name), from leaves or the hotspot table, heaviest first. */
   selfBySymbol(filter: (symbol: string, kernel: boolean) => boolean): Array<{ symbol: string; self: number }> {
     const weights = new Map<string, number>();
-    const kernelOf = new Map(this.hotspots.map((h) => [displayName(h.symbol), h.kernel]));
     if (this.total > 0) {
+      const kernelOf = new Map(this.hotspots.map((h) => [displayName(h.symbol), h.kernel]));
+      const byLeaf = new Map<number, number>();
       for (const s of this.stacks) {
-        const leafRaw = s.frames[s.frames.length - 1];
-        const leaf = displayName(leafRaw);
-        const kernel = kernelOf.get(leaf) ?? /_\[k\]$/.test(leafRaw);
-        if (!filter(leaf, kernel)) continue;
-        weights.set(leaf, (weights.get(leaf) ?? 0) + s.count);
+        const leaf = s.ids[s.ids.length - 1];
+        byLeaf.set(leaf, (byLeaf.get(leaf) ?? 0) + s.count);
+      }
+      for (const [id, count] of byLeaf) {
+        const name = this.display[id];
+        const kernel = kernelOf.get(name) ?? this.names[id].endsWith('_[k]');
+        if (!filter(name, kernel)) continue;
+        weights.set(name, (weights.get(name) ?? 0) + count);
       }
       return [...weights.entries()]
         .map(([symbol, count]) => ({ symbol, self: (100 * count) / this.total }))
@@ -228,13 +288,13 @@ export function notArtifact(test: FrameTest): FrameTest {
   return (frame) => !matches(CPU_CLOCK_ARTIFACT, frame) && matches(test, frame);
 }
 
-function findInOrder(frames: string[], tests: FrameTest[]): number[] | null {
+function findInOrder(ids: Int32Array, masks: Uint8Array[]): number[] | null {
   const found: number[] = [];
   let from = 0;
-  for (const t of tests) {
+  for (const m of masks) {
     let i = from;
-    while (i < frames.length && !matches(t, frames[i])) i++;
-    if (i >= frames.length) return null;
+    while (i < ids.length && !m[ids[i]]) i++;
+    if (i >= ids.length) return null;
     found.push(i);
     from = i + 1;
   }

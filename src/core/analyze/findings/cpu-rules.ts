@@ -7,6 +7,7 @@ import {
   LOCK_SLOW_PATH,
   NET_STACK,
   SCHEDULE_FUNCTION,
+  UNRESOLVED,
   WAKE_FUNCTION,
   WRITE_CALL,
 } from '../patterns';
@@ -19,6 +20,9 @@ export const ioUringSubmitOverhead: Rule = (f, verdict) => {
   const enter = f.ioUringEnter;
   const hot = f.samples.present ? f.samples.anywhere(notArtifact(/^(?:__)?io_uring_submit/)) : 0;
   const evidence: string[] = [];
+  // The application functions that call submit come first: they are where an edit goes.
+  const callers =
+    hot > 0 ? f.samples.callersOf(/^(?:__)?io_uring_submit(?:_and_wait)?$/).filter((c) => !UNRESOLVED.test(c)) : [];
   const symbols = hot > 0 ? f.samples.selfBySymbol((s) => IO_URING_SUBMIT.test(s)).map((s) => s.symbol) : [];
   const hotText = `io_uring_submit is on ${pct(hot)} of sampled stacks (${f.samplesSource}).`;
   const finding = (severity: RuleFinding['severity'], title: string): RuleFinding => ({
@@ -31,7 +35,7 @@ export const ioUringSubmitOverhead: Rule = (f, verdict) => {
       severity === 'info'
         ? 'Nothing to change; re-check after code changes that add submit calls.'
         : 'Compare io_uring_enter/s with io_uring submissions/s (perf stat -e syscalls:sys_enter_io_uring_enter,io_uring:io_uring_submit_req -p PID): after batching, SQEs per enter should rise well above 1 and io_uring_enter/s fall by as much.',
-    symbols: [...new Set(['io_uring_submit', ...symbols])],
+    symbols: [...new Set([...callers, 'io_uring_submit', ...symbols])],
   });
 
   if (enter === null) {

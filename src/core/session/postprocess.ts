@@ -21,6 +21,8 @@ export interface PostprocessOutcome {
   durationMs: number;
   /** The command failed before producing anything usable. */
   failure: string | null;
+  /** The fold output could not be read (the folded stacks are missing). */
+  foldError: string | null;
 }
 
 const MAX_REPORT_CHARS = 4 * 1024 * 1024;
@@ -49,6 +51,7 @@ export async function postprocess(
   let reportTruncated = false;
   const errs: Record<string, string[]> = { 'report-err': [], 'script-err': [] };
   let scriptExit: number | null = null;
+  let foldError: string | null = null;
   let reportExit: number | null = null;
 
   const onLine = (line: string) => {
@@ -58,7 +61,14 @@ export async function postprocess(
         section = 'between';
         return;
       }
-      fold.push(line);
+      if (foldError === null) {
+        try {
+          fold.push(line);
+        } catch (e) {
+          // Keep reading the report; the folded stacks are lost, and the Profile says why.
+          foldError = e instanceof Error ? e.message : String(e);
+        }
+      }
       return;
     }
     if (line.startsWith('@report-exit')) {
@@ -114,6 +124,7 @@ export async function postprocess(
     timedOut: result.timedOut,
     durationMs: result.durationMs,
     failure,
+    foldError,
   };
 }
 

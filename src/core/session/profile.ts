@@ -175,9 +175,20 @@ class Session {
     const plan = await this.prepare(target, probe, privilege);
     this.emit({ type: 'notes', notes: [...this.g.notes] });
     if (this.cancelled || this.targetGone()) return;
-    await this.recordPhase(plan);
+    // From here on something was gathered: a failure costs that phase's data, not the whole Profile.
+    try {
+      await this.recordPhase(plan);
+    } catch (e) {
+      if (this.cancelled) return;
+      this.partial(`recording failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (this.cancelled) return;
-    await this.postprocessPhase(plan, privilege);
+    try {
+      await this.postprocessPhase(plan, privilege);
+    } catch (e) {
+      if (this.cancelled) return;
+      this.partial(`post-processing failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   // ── resolve ────────────────────────────────────────────────────────────────────────────────────────────
@@ -565,6 +576,7 @@ class Session {
         this.partial(`perf report output could not be read: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
+    if (out.foldError) this.partial(`the folded stacks could not be read: ${out.foldError}`);
     const fr = out.fold.result();
     if (out.scriptExit !== 0 || !fr.complete) {
       this.partial(

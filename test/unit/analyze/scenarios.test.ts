@@ -11,6 +11,7 @@ import { loadScenario } from './scenario';
 
 const SCENARIOS = [
   'demo-load',
+  'demo-light',
   'demo-fixed',
   'demo-idle',
   'demo-strace',
@@ -118,6 +119,16 @@ describe('scenario: demo server under wrk load (demo-load)', () => {
       'short-sample',
       'strace-overhead',
     );
+  });
+});
+
+describe('scenario: the demo under one wrk connection (demo-light)', () => {
+  it('still shows one eventfd write per request or more, and not a saturated host as a server problem', () => {
+    const f = finding('demo-light', 'eventfd-wakeup-storm');
+    assert.ok(f.evidence.some((e) => /so [\d.]+ eventfd writes per request/.test(e)));
+    // The host had no idle CPU while this ran: the explanation is contention, not "normal idle".
+    absent('demo-light', 'not-saturated');
+    finding('demo-light', 'host-cpu-contention');
   });
 });
 

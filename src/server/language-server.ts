@@ -175,6 +175,8 @@ export function startLanguageServer(entry: string): void {
   async function refreshNow(): Promise<void> {
     if (!state) return;
     try {
+      // Nothing is published from a half-built index (it would flicker, and fix locations would move).
+      await state.workspace.ready;
       const profile = state.profile;
       const next = profile
         ? await computeDiagnostics(state.workspace, profile)

@@ -125,6 +125,7 @@ export class Workspace {
         signal: this.abort.signal,
         skip: (p) => this.open.has(p),
         parallel: this.parallel,
+        onText: (path, text) => this.features.set(path, featuresOf(text)),
       });
       this.macros = stats.macros;
       // Feature words are recorded lazily (see `filesWith`); open documents were indexed on open.

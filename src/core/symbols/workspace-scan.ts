@@ -200,6 +200,8 @@ export interface IndexOptions extends ScanOptions {
   /** Files the caller has a newer version of (e.g. an editor buffer): not indexed from disk. */
   skip?: (path: string) => boolean;
   parallel?: ParallelParser;
+  /** Sees each file's text once, as it is read (e.g. to note which rules may apply to it). */
+  onText?: (path: string, text: string) => void;
 }
 
 export async function indexWorkspace(
@@ -226,6 +228,7 @@ export async function indexWorkspace(
       continue;
     }
     if (text.includes('define')) defines.push(...collectMacros(text));
+    options.onText?.(path, text);
     if (kept + text.length <= TEXT_BUDGET) {
       texts.set(path, text);
       kept += text.length;

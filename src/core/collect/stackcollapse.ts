@@ -74,8 +74,11 @@ export class CollapseLimitError extends Error {
 }
 
 // Perl's \s is [ \t\n\v\f\r]; JS's \s also matches U+00A0 (byte 0xA0 in latin1), which Perl does not.
-const HEADER_RE = /^([^ \t\n\v\f\r][^\n]+?)[ \t\n\v\f\r]+(\d+)\/*(\d+)*[ \t\n\v\f\r]+/;
-const EVENT_RE = /:[ \t\n\v\f\r]*(\d+)*[ \t\n\v\f\r]+([^ \t\n\v\f\r]+):[ \t\n\v\f\r]*$/;
+// The Perl script's `(\d+)*` is written `(\d+)?` here: both must be followed by whitespace, so they match the
+// same lines with the same captures, but V8 backtracks through `(\d+)*` exponentially in the length of a
+// digit run that is NOT followed by whitespace (30 digits took minutes).
+const HEADER_RE = /^([^ \t\n\v\f\r][^\n]+?)[ \t\n\v\f\r]+(\d+)\/*(\d+)?[ \t\n\v\f\r]+/;
+const EVENT_RE = /:[ \t\n\v\f\r]*(\d+)?[ \t\n\v\f\r]+([^ \t\n\v\f\r]+):[ \t\n\v\f\r]*$/;
 const STACK_RE = /^[ \t\n\v\f\r]*(\w+)[ \t\n\v\f\r]*([^\n]+) \(([^\n]*)\)/;
 const GO_METHOD_RE = /\.\(.*\)\./;
 const JIT_MAP_RE = /\/tmp\/perf-\d+\.map/;

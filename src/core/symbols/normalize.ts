@@ -700,6 +700,17 @@ function stripRustHash(s: string): string {
  * so callers compare only when both sides agree on the count.
  */
 export function paramKey(type: string): string {
+  const cached = paramKeys.get(type);
+  if (cached !== undefined) return cached;
+  const key = computeParamKey(type);
+  if (paramKeys.size > 20_000) paramKeys.clear();
+  paramKeys.set(type, key);
+  return key;
+}
+
+const paramKeys = new Map<string, string>();
+
+function computeParamKey(type: string): string {
   const key = stripTemplateArgs(type)
     .replace(/\b(const|volatile|struct|class|enum|typename)\b/g, '')
     .replace(/\bstd::(__\w+::)?/g, '')

@@ -66,11 +66,11 @@ function acceptsCount(def: FunctionDefinition, n: number): boolean {
   return n >= requiredParams(def) && n <= def.params.length;
 }
 
-function paramScore(def: FunctionDefinition, params: string[]): number {
+function paramScore(def: FunctionDefinition, keys: string[]): number {
   let score = 0;
-  params.forEach((p, i) => {
+  keys.forEach((k, i) => {
     const d = def.params[i];
-    if (d !== undefined && paramKey(d.replace(/=.*$/, '')) === paramKey(p)) score++;
+    if (d !== undefined && paramKey(d.replace(/=.*$/, '')) === k) score++;
   });
   return score;
 }
@@ -104,8 +104,10 @@ function disambiguate(sym: NormalizedSymbol, refs: DefinitionRef[]): DefinitionR
   if (c.length > 1 && params) {
     c = narrow(c, (r) => acceptsCount(r.def, params.length));
     if (c.length > 1) {
-      const best = Math.max(...c.map((r) => paramScore(r.def, params)));
-      c = narrow(c, (r) => paramScore(r.def, params) === best);
+      const keys = params.map(paramKey);
+      const scores = new Map(c.map((r) => [r, paramScore(r.def, keys)]));
+      const best = Math.max(...scores.values());
+      c = narrow(c, (r) => scores.get(r) === best);
     }
   }
   // A definition seen twice (same file and line) is one definition.

@@ -9,7 +9,8 @@ export class ParseError extends Error {
     super(
       `${tool}: cannot parse ${lineNumber === null ? 'input' : `line ${lineNumber}`}` +
         (line === null ? '' : ` ${JSON.stringify(line.length > 120 ? line.slice(0, 120) + '…' : line)}`) +
-        `: expected ${expected}`,
+        // `expected` may quote the input (e.g. the header that was found): keep messages short whatever it holds.
+        `: expected ${expected.length > 300 ? expected.slice(0, 300) + '…' : expected}`,
     );
     this.name = 'ParseError';
   }

@@ -119,6 +119,12 @@ export function assemble(g: Gathered): Profile {
   if (p.eventfd && g.eventfdFds.length > 0) p.eventfd.fds = g.eventfdFds;
   if (g.sampleCount !== null) p.sampleCount = g.sampleCount;
   if (p.network && g.netBefore && g.netAfter) p.network.nicDrops = nicDropDeltas(g.netBefore, g.netAfter);
-  addCallers(p.hotspots, p.folded);
+  if (g.hotspots) {
+    p.hotspots = g.hotspots;
+    b.source(source('hotspots', g.hotspotsCommand, g));
+    if (!p.sources.some((x) => x.tool === 'hotspots')) p.sources.push(source('hotspots', g.hotspotsCommand, g));
+  } else {
+    addCallers(p.hotspots, p.folded);
+  }
   return p;
 }

@@ -85,6 +85,23 @@ export class FoldDecoder {
     }
   }
 
+  /**
+   * Every unique stack with its sample count, the command name and its frames (`symbol (dso)` as perf
+   * printed them, leaf first). Frames or headers that were never defined are skipped.
+   */
+  *stacksWithFrames(): Generator<{ count: number; comm: string; frames: string[] }> {
+    for (const s of this.stacks) {
+      const h = this.headers.get(s.header);
+      if (!h) continue;
+      const frames: string[] = [];
+      for (const id of s.frames) {
+        const f = this.frames.get(id);
+        if (f !== undefined) frames.push(f);
+      }
+      yield { count: s.count, comm: h.comm, frames };
+    }
+  }
+
   private error(line: string, expected: string): ParseError {
     return new ParseError('perf script fold (on the target)', this.lineNumber, line, expected);
   }

@@ -2,7 +2,7 @@
  * Everything a session has gathered so far. It only grows; at any moment (done, cancelled, target gone,
  * a tool failed) it can be turned into a Profile, which is how a cut-short session still returns data.
  */
-import type { Capabilities, DataQualityNote, SourceRecord, TimelineSample } from '../profile';
+import type { Capabilities, DataQualityNote, Hotspot, SourceRecord, TimelineSample } from '../profile';
 import type { Breakdown } from '../live/reading';
 import type { ResolvedTarget } from '../target/resolve';
 import type { PerfStatResult } from '../collect/perf-stat';
@@ -37,6 +37,9 @@ export interface Gathered {
   reportCommand: string;
   collapser: StackCollapser | null;
   foldCommand: string;
+  /** Hotspots computed from the sampled stacks (when no perf report was read). */
+  hotspots: Hotspot[] | null;
+  hotspotsCommand: string;
   /** Exact sample count from the fold on the target. */
   sampleCount: number | null;
   sources: SourceRecord[];
@@ -67,6 +70,8 @@ export function emptyGathered(hostDescription: string, transport: 'local' | 'ssh
     reportCommand: '',
     collapser: null,
     foldCommand: '',
+    hotspots: null,
+    hotspotsCommand: '',
     sampleCount: null,
     sources: [],
     partialReasons: [],

@@ -35,7 +35,13 @@ export async function probeTarget(host: Host, signal: AbortSignal): Promise<Prob
 }
 
 /** `perf report --stdio` text → the parsed report, its hotspots and its sample count. */
-export function parseHotspots(report: string): { report: PerfReport; hotspots: Hotspot[]; sampleCount: number | null } {
+export function parseHotspots(report: string): {
+  report: PerfReport | null;
+  hotspots: Hotspot[];
+  sampleCount: number | null;
+} {
+  // The session no longer runs perf report by default: no report, no hotspots from it.
+  if (report.trim() === '') return { report: null, hotspots: [], sampleCount: null };
   const parsed = parsePerfReport(report);
   return { report: parsed, hotspots: hotspotsFromReport(parsed), sampleCount: parsed.samples };
 }

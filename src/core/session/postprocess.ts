@@ -1,7 +1,8 @@
 /**
- * Post-processing on the target, next to perf.data and the binaries: `perf report` (hotspots) and
- * `perf script` folded by FOLD_AWK, concurrently, in one command. Only the report (a few hundred lines)
- * and the folded aggregates come back; the output is consumed line by line.
+ * Post-processing on the target, next to perf.data and the binaries: `perf script` folded by FOLD_AWK into
+ * unique stacks with counts, from which the session computes both the hotspots and the folded stacks (one
+ * pass over perf.data; `perf report` beside it only on request). Only aggregates come back, consumed line
+ * by line.
  */
 import type { Host } from '../host/types';
 import type { Privilege } from './privilege';
@@ -27,11 +28,11 @@ export interface PostprocessOutcome {
 
 const MAX_REPORT_CHARS = 4 * 1024 * 1024;
 
-/** How the report and the folded stacks were made, for the Profile's sources. */
-export const REPORT_COMMAND = (children: boolean) =>
-  `perf report -i perf.data --stdio ${children ? '--children' : '--no-children'} -g none --sort dso,sym --percent-limit 0.05 --no-inline`;
+/** How the hotspots and the folded stacks were made, for the Profile's sources. */
 export const FOLD_COMMAND =
   'perf script -i perf.data -F comm,pid,tid,time,event,ip,sym,dso --no-inline | awk (unique stacks counted on the target) | stackcollapse-perf';
+export const HOTSPOTS_COMMAND =
+  'self and children per function and object, from the same perf script samples (as perf report --children --sort dso,sym)';
 
 export async function postprocess(
   host: Host,
@@ -42,6 +43,8 @@ export async function postprocess(
     privilege: Privilege;
     signal: AbortSignal;
     timeoutMs: number;
+    /** Also run `perf report` beside `perf script` (default: no — the hotspots come from the samples). */
+    withReport?: boolean;
   },
 ): Promise<PostprocessOutcome> {
   const fold = new FoldDecoder();
@@ -90,16 +93,8 @@ export async function postprocess(
     }
   };
 
-  const argv = [
-    'sh',
-    '-c',
-    POSTPROCESS_SCRIPT,
-    'perf-lens-post',
-    options.dir,
-    FOLD_AWK,
-    options.children ? 'children' : 'self',
-    options.perf,
-  ];
+  const mode = options.withReport ? (options.children ? 'children' : 'self') : 'none';
+  const argv = ['sh', '-c', POSTPROCESS_SCRIPT, 'perf-lens-post', options.dir, FOLD_AWK, mode, options.perf];
   const wrapped = options.privilege.wrap(argv);
   const result = await host.run(wrapped.argv, {
     signal: options.signal,

@@ -19,13 +19,14 @@ import { resolveTarget, validateSpec, describeSpec, printable } from '../target/
 import type { ResolvedTarget } from '../target/resolve';
 import { assemble } from './assemble';
 import { addNote, emptyGathered, type Gathered } from './gathered';
-import { analyzeProfile, foldCollapser, parseHotspots, probeTarget, type ProbeOutcome } from './integrations';
+import { analyzeProfile, foldCollapser, probeTarget, type ProbeOutcome } from './integrations';
 import { parseNetSnapshot, type NetSnapshot } from './net';
 import { parseSsSummary } from '../collect/ss';
 import { eventfdWriteFilter } from '../collect/perf-stat';
 import { parseStraceSummary } from '../collect/strace';
 import { resolveOptions, STRACE_COST_WARNING } from './options';
-import { FOLD_COMMAND, postprocess, REPORT_COMMAND } from './postprocess';
+import { FOLD_COMMAND, HOTSPOTS_COMMAND, postprocess } from './postprocess';
+import { hotspotsFromFold } from './hotspots';
 import { choosePrivilege, sudoRefused, type Privilege } from './privilege';
 import { record, perfRecordCore, perfStatArgv, straceArgv, type RecordPlan } from './record';
 import { NET_SNAPSHOT, PREPARE_SCRIPT } from './scripts';
@@ -545,10 +546,10 @@ class Session {
   // ── post-process ───────────────────────────────────────────────────────────────────────────────────────
 
   private async postprocessPhase(plan: RecordPlan, privilege: Privilege): Promise<void> {
-    // Live data stops with the recording: perf report's own CPU use would only blur the picture.
+    // Live data stops with the recording: the post-processing's own CPU use would only blur the picture.
     await this.sampler?.stop();
     if (!plan.perf || !plan.dir) return;
-    this.progress('postprocess', 0, 'Reading perf.data on the target (perf report ∥ perf script → folded stacks)');
+    this.progress('postprocess', 0, 'Reading perf.data on the target (perf script → hotspots and folded stacks)');
     const out = await postprocess(this.host, {
       dir: plan.dir,
       perf: plan.perf,
@@ -558,41 +559,37 @@ class Session {
       timeoutMs: Math.max(120_000, this.opts.durationSeconds * 20_000),
     });
     if (this.cancelled) return;
-    if (/zero-sized data/.test(out.reportErr + out.scriptErr)) {
+    const said = this.perfRecordTail ? ` (perf record said: ${printable(this.perfRecordTail, 200)})` : '';
+    if (/zero-sized data/.test(out.scriptErr)) {
       // perf ended before it wrote a sample (e.g. the target exited while perf was attaching).
-      this.partial('perf recorded no samples (perf.data is empty)');
+      this.partial(`perf recorded no samples (perf.data is empty)${said}`);
       return;
     }
     if (out.failure) this.partial(out.failure);
-    if (out.reportExit !== 0 && out.report.trim() === '') {
-      this.partial(`perf report failed: ${printable(out.reportErr.trim().split('\n').slice(-2).join(' / '), 300)}`);
-    } else {
-      try {
-        const { report, sampleCount } = parseHotspots(out.report);
-        this.g.report = report;
-        this.g.reportCommand = REPORT_COMMAND(plan.callGraph !== 'none');
-        this.g.sampleCount = sampleCount;
-      } catch (e) {
-        this.partial(`perf report output could not be read: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    if (out.foldError) this.partial(`the folded stacks could not be read: ${out.foldError}`);
+    if (out.foldError) this.partial(`the sampled stacks could not be read: ${out.foldError}`);
     const fr = out.fold.result();
     if (out.scriptExit !== 0 || !fr.complete) {
       this.partial(
-        `perf script failed: ${printable(out.scriptErr.trim().split('\n').slice(-2).join(' / '), 300)}` +
-          (this.perfRecordTail ? ` (perf record said: ${printable(this.perfRecordTail, 200)})` : ''),
+        `perf script failed: ${printable(out.scriptErr.trim().split('\n').slice(-2).join(' / '), 300)}${said}`,
       );
+    }
+    if (fr.unparsed > 0) {
+      addNote(this.g, {
+        id: 'perf-script-unrecognized',
+        severity: 'warning',
+        message: `${fr.unparsed} sample header(s) of the perf script output were not recognised and were left out`,
+        fix: null,
+      });
     }
     if (fr.uniqueStacks > 0) {
+      const { hotspots, samples } = hotspotsFromFold(out.fold);
+      this.g.hotspots = hotspots;
+      this.g.hotspotsCommand = HOTSPOTS_COMMAND;
+      this.g.sampleCount = samples;
       this.g.collapser = foldCollapser(out.fold.scriptText());
       this.g.foldCommand = FOLD_COMMAND;
-      if (fr.samples > 0) this.g.sampleCount = fr.samples;
-    }
-    if (fr.complete && fr.samples === 0 && (this.g.report?.entries.length ?? 0) === 0) {
-      this.partial(
-        `perf recorded no samples${this.perfRecordTail ? ` (perf record said: ${printable(this.perfRecordTail, 200)})` : ''}`,
-      );
+    } else if (fr.complete) {
+      this.partial(`perf recorded no samples${said}`);
     }
     this.progress('postprocess', 1, `Post-processing took ${(out.durationMs / 1000).toFixed(1)} s`);
   }

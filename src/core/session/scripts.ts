@@ -110,28 +110,33 @@ END {
 `;
 
 /**
- * Post-processing next to perf.data. `perf report` (hotspots) runs in the background while `perf script`
- * streams into FOLD_AWK, so the two overlap; then the report follows on stdout.
- *   $1 work dir (holds perf.data)   $2 FOLD_AWK   $3 report mode: "children" | "self"
- *   "$@" after those: the perf command prefix (e.g. `perf --buildid-dir DIR`)
- * Output: the fold sections, `@script-exit N`, `@report-exit N`, `@report` + the report, `@report-err`,
- * `@script-err` (tails of stderr).
+ * Post-processing next to perf.data. `perf script` streams into FOLD_AWK; the hotspots and the folded stacks
+ * are both computed from what comes back, so perf.data is read once. With mode "children"/"self" a
+ * `perf report` runs in the background as well (kept for comparisons; the session does not need it).
+ *   $1 work dir (holds perf.data)   $2 FOLD_AWK   $3 "none" | "children" | "self"
+ *   "$@" after those: the perf command prefix (e.g. `perf`)
+ * Output: the fold sections, `@script-exit N`, then (with a report) `@report-exit N`, `@report` + the
+ * report, `@report-err`; then `@script-err` (tail of stderr) and `@end`.
  */
 export const POSTPROCESS_SCRIPT = String.raw`
 dir=$1; fold=$2; mode=$3
 shift 3
 cd "$dir" || exit 3
 if [ "$mode" = children ]; then order=--children; else order=--no-children; fi
-"$@" report -i perf.data --stdio "$order" -g none --sort dso,sym --percent-limit 0.05 --no-inline >report.txt 2>report.err &
-rp=$!
+if [ "$mode" != none ]; then
+  "$@" report -i perf.data --stdio "$order" -g none --sort dso,sym --percent-limit 0.05 --no-inline >report.txt 2>report.err &
+  rp=$!
+fi
 { "$@" script -i perf.data -F comm,pid,tid,time,event,ip,sym,dso --no-inline 2>script.err; echo "$?" >script.rc; } | awk "$fold"
 echo "@script-exit $(cat script.rc 2>/dev/null)"
-wait "$rp"
-echo "@report-exit $?"
-echo "@report"
-cat report.txt
-echo "@report-err"
-tail -c 2000 report.err
+if [ "$mode" != none ]; then
+  wait "$rp"
+  echo "@report-exit $?"
+  echo "@report"
+  cat report.txt
+  echo "@report-err"
+  tail -c 2000 report.err
+fi
 echo "@script-err"
 tail -c 2000 script.err
 echo "@end"

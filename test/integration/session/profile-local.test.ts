@@ -84,7 +84,7 @@ test('cancel during recording keeps the live data gathered so far', T, () =>
   }),
 );
 
-test('cancel during post-processing stops perf report and perf script on the target', T, () =>
+test('cancel during post-processing stops perf script and the fold on the target', T, () =>
   withHost(async (host) => {
     const r = await runProfile(
       host,

@@ -7,6 +7,7 @@ import { FoldDecoder } from '../../../src/core/session/fold-decode';
 import { foldCollapser } from '../../../src/core/session/integrations';
 import { collapseText } from '../../../src/core/collect/stackcollapse';
 import { ParseError } from '../../../src/core/errors';
+import { hotspotsFromFold, isKernelDso, splitFrame } from '../../../src/core/session/hotspots';
 
 const raw = readFileSync(new URL('../../fixtures/session/perf-script-demo.txt', import.meta.url), 'utf8');
 
@@ -63,4 +64,37 @@ test('the decoder refuses output that is not the folder’s', () => {
   const f = new FoldDecoder();
   f.push('@s 2 1');
   assert.equal(f.result().complete, false, 'no @total: the fold did not finish');
+});
+
+test('hotspots from the folded samples: self and children shares, callers, threads, kernel flag', () => {
+  const { decoder } = foldOnTarget(raw);
+  const { hotspots, samples } = hotspotsFromFold(decoder, 5000);
+  assert.equal(samples, decoder.result().samples);
+  const selfSum = hotspots.reduce((s, h) => s + h.self, 0);
+  assert.ok(Math.abs(selfSum - 100) < 0.5, `self shares add up to 100%: ${selfSum}`);
+  const wake = hotspots.find((h) => h.symbol === 'IoUringExecutor::wakeThread');
+  assert.ok(wake && wake.dso === 'tcp_demo' && !wake.kernel);
+  assert.ok(wake.callers.includes('IoUringExecutor::scheduleOn'), JSON.stringify(wake.callers));
+  assert.ok(wake.threads.every((t) => t.startsWith('tcp_demo')));
+  assert.ok((wake.children ?? 0) >= wake.self);
+  const syscall = hotspots.find((h) => h.symbol === 'do_syscall_64');
+  assert.ok(syscall && syscall.kernel && syscall.dso === '[kernel.kallsyms]');
+});
+
+test('frames: symbols with parentheses, deleted binaries, modules and anonymous maps', () => {
+  assert.deepEqual(splitFrame('(anonymous namespace)::sendAll (/srv/app)'), {
+    symbol: '(anonymous namespace)::sendAll',
+    dso: 'app',
+  });
+  assert.deepEqual(splitFrame('main (/srv/app (deleted))'), { symbol: 'main', dso: 'app (deleted)' });
+  assert.deepEqual(splitFrame('f(int) const ([kernel.kallsyms])'), {
+    symbol: 'f(int) const',
+    dso: '[kernel.kallsyms]',
+  });
+  assert.deepEqual(splitFrame('[unknown] ([unknown])'), { symbol: '[unknown]', dso: '[unknown]' });
+  assert.equal(isKernelDso('[kernel.kallsyms]'), true);
+  assert.equal(isKernelDso('xfs.ko'), true);
+  assert.equal(isKernelDso('[vdso]'), false);
+  assert.equal(isKernelDso('[unknown]'), false);
+  assert.equal(isKernelDso('libc.so.6'), false);
 });

@@ -1,0 +1,84 @@
+/**
+ * The session computes hotspots from the perf script samples instead of running perf report as well (one
+ * pass over perf.data). On a real recording of the loaded demo, they must agree with `perf report
+ * --children --sort dso,sym` on the same perf.data.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LocalHost } from '../../../src/core/host/local-host';
+import { postprocess } from '../../../src/core/session/postprocess';
+import { hotspotsFromFold } from '../../../src/core/session/hotspots';
+import { parseHotspots } from '../../../src/core/session/integrations';
+import { choosePrivilege } from '../../../src/core/session/privilege';
+import { perfRecordArgv } from '../../../src/core/session/record';
+import { startDemoServer, startLoad, type DemoServer } from '../../helpers/demo-server';
+import { assertNothingLeft, isolateTempDir } from '../../helpers/processes';
+import { SESSION_TREE } from './session-helpers';
+
+const tmp = isolateTempDir();
+let demo: DemoServer;
+before(async () => {
+  demo = await startDemoServer({ threads: 2 });
+});
+after(async () => {
+  await demo?.stop();
+  tmp.restore();
+});
+
+test('hotspots from the samples match perf report on the same perf.data', { timeout: 120_000 }, async () => {
+  const host = new LocalHost();
+  const load = startLoad(demo.port, { seconds: 40, connections: 50 });
+  try {
+    const dir = await host.makeTempDir('perf-lens-rec');
+    const privilege = choosePrivilege(process.getuid?.() ?? null, 'root', { sudo: 'never' });
+    const plan = {
+      pid: demo.pid,
+      dir,
+      seconds: 3,
+      perf: 'perf',
+      frequency: 999,
+      callGraph: 'fp' as const,
+      maxMiB: 64,
+      statEvents: [],
+      eventfdFilter: null,
+      strace: null,
+      privilege,
+      control: true,
+    };
+    const argv = perfRecordArgv(plan);
+    const rec = await host.run(argv, { timeoutMs: 60_000 });
+    assert.equal(rec.exitCode, 0, rec.stderr);
+    const out = await postprocess(host, {
+      dir,
+      perf: 'perf',
+      children: true,
+      privilege,
+      signal: new AbortController().signal,
+      timeoutMs: 120_000,
+      withReport: true,
+    });
+    assert.equal(out.failure, null);
+    const ours = hotspotsFromFold(out.fold, 5000);
+    const theirs = parseHotspots(out.report);
+    assert.ok(theirs.report && theirs.hotspots.length > 20);
+    assert.equal(ours.samples, out.fold.result().samples);
+    assert.ok(ours.samples > 100, `samples ${ours.samples}`);
+    // perf report names unresolved addresses; perf script calls them [unknown]: compare resolved symbols.
+    const top = theirs.hotspots.filter((h) => !h.symbol.startsWith('0x')).slice(0, 25);
+    for (const h of top) {
+      const mine = ours.hotspots.find((x) => x.symbol === h.symbol && x.dso === h.dso);
+      assert.ok(mine, `${h.symbol} (${h.dso}) among the computed hotspots`);
+      assert.equal(mine.kernel, h.kernel, h.symbol);
+      assert.ok(Math.abs(mine.self - h.self) <= 0.3, `${h.symbol} self ${mine.self} vs perf report ${h.self}`);
+      assert.ok(
+        Math.abs((mine.children ?? 0) - (h.children ?? 0)) <= 0.5,
+        `${h.symbol} children ${mine.children} vs perf report ${h.children}`,
+      );
+    }
+    await host.removeTempDir(dir);
+  } finally {
+    await load.stop();
+    await host.dispose();
+  }
+  await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
+});

@@ -100,6 +100,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }),
     reg('perfLens.processes.profile', async (item: unknown) => {
       const p = processOf(item) ?? d.processView.view.selection[0]?.process;
+      d.log.info(`Profile this process: ${p ? `${p.name} (PID ${p.pid})` : 'no process given; opening the picker'}`);
       if (!p) return vscode.commands.executeCommand('perfLens.profileProcess');
       await profileAndRecord({ target: { kind: 'pid', pid: p.pid }, label: `${p.name} (${p.pid})` });
     }),

@@ -40,19 +40,25 @@ export class ProcessView implements vscode.TreeDataProvider<ProcessItem>, vscode
   private inFlight: AbortController | null = null;
   private readonly disposables: vscode.Disposable[] = [];
   private lastError: string | null = null;
+  private listedHost: string | null;
 
   constructor(
     private readonly hosts: Hosts,
     private readonly config: ConfigService,
     private readonly log: Log,
   ) {
+    this.listedHost = config.get().sshTarget;
     this.view = vscode.window.createTreeView('perfLens.processes', { treeDataProvider: this, showCollapseAll: false });
     this.disposables.push(
       this.view,
       this.changed,
       this.view.onDidChangeVisibility((e) => (e.visible ? this.start() : this.pause())),
-      config.onDidChange(() => {
+      config.onDidChange((c) => {
+        // Only a different host makes the list stale; other settings leave it (and open menus) alone.
+        if (c.sshTarget === this.listedHost) return;
+        this.listedHost = c.sshTarget;
         this.processes = [];
+        this.updateDescription();
         this.changed.fire();
         if (this.view.visible) void this.refresh();
       }),

@@ -152,6 +152,10 @@ export class VsCode {
           'workbench.secondarySideBar.defaultVisibility': 'hidden',
           'window.commandCenter': false,
           'editor.minimap.enabled': false,
+          // VS Code in a browser saves edits after a second by default: the tests check that a quick fix is
+          // an unsaved, undoable editor edit, and must never write the demo's sources.
+          'files.autoSave': 'off',
+          'workbench.editor.empty.hint': 'hidden',
           'git.enabled': false,
           'task.autoDetect': 'off',
           'npm.autoDetect': 'off',
@@ -223,7 +227,11 @@ export class VsCode {
     });
     live.add(this.browserServer.process());
     this.browser = await chromium.connect(this.browserServer.wsEndpoint());
-    this.context = await this.browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    this.context = await this.browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      deviceScaleFactor: 1,
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     this.page = await this.context.newPage();
     await this.page.goto(`http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.options.folder)}`);
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -276,14 +284,14 @@ export class VsCode {
     await this.page.mouse.up();
   }
 
-  /** Run a command through the palette (F1) by its title. */
+  /** Run a command through the palette (F1) by its exact title (category included, e.g. "Perf Lens: Show Log"). */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
-    await input.press('Enter');
+    // The row holding the whole title (not the first row: "similar commands" may come first).
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
   }
 
   /** Open a workspace file through Quick Open by (part of) its name. */

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../helpers/demo-server';
 import { assertNothingLeft, ourProcesses } from '../helpers/processes';
@@ -19,6 +19,14 @@ let vscode: VsCode;
 let demo: DemoServer;
 let load: { stop(): Promise<void> };
 let failed: string | null = null;
+/** The demo the terminal step starts (stopped in after()). */
+let terminalDemoPid = 0;
+/** The demo sources the quick-fix steps edit in the editor; restored in after() if anything saved them. */
+const demoSources = readdirSync(join(repoRoot, 'examples', 'tcp-demo', 'src')).map((f) =>
+  join(repoRoot, 'examples', 'tcp-demo', 'src', f),
+);
+const perfLensMarks = (text: string) => text.split('Perf Lens').length;
+const originalSources = new Map(demoSources.map((f) => [f, readFileSync(f, 'utf8')]));
 
 /** wrk runs at most 60 s per run: keep one running until stopped. */
 function keepLoad(port: number): { stop(): Promise<void> } {
@@ -66,7 +74,22 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
+    if (terminalDemoPid > 0) {
+      try {
+        process.kill(terminalDemoPid, 'SIGTERM');
+      } catch {
+        // already gone with its terminal
+      }
+    }
     await vscode?.close();
+    for (const [file, text] of originalSources) {
+      // Only undo what a quick fix wrote (its edits mention Perf Lens), never someone else's change.
+      const now = readFileSync(file, 'utf8');
+      if (now !== text && perfLensMarks(now) > perfLensMarks(text)) {
+        writeFileSync(file, text);
+        console.error(`restored ${file}: the test must not save edits to the demo's sources`);
+      }
+    }
     await load?.stop();
     await demo?.stop();
     await assertNothingLeft(['perf', 'pidstat', 'mpstat', 'strace', 'wrk', 'tcp_demo'], { waitMs: 5000 });
@@ -245,6 +268,81 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
         }
         await assertNothingLeft(['perf', 'pidstat', 'mpstat', 'strace'], { waitMs: 5000 });
         await vscode.screenshot('cancelled');
+      },
+      { independent: true },
+    );
+  });
+
+  it('terminal context menu: Profile Process Running in This Terminal', async () => {
+    await step(
+      'terminal',
+      async () => {
+        await vscode.runCommand('Terminal: Create New Terminal');
+        const xterm = vscode.page.locator('.terminal-wrapper.active .xterm').first();
+        await xterm.waitFor({ timeout: 20_000 });
+        await xterm.click();
+        const before = new Set((await ourProcesses(['tcp_demo'])).map((p) => p.pid));
+        await vscode.page.keyboard.type('./build/tcp_demo --port 0 --threads 1\n');
+        let pid = 0;
+        for (const deadline = Date.now() + 15_000; pid === 0 && Date.now() < deadline;) {
+          pid = (await ourProcesses(['tcp_demo'])).find((p) => !before.has(p.pid))?.pid ?? 0;
+          if (pid === 0) await new Promise((r) => setTimeout(r, 200));
+        }
+        assert.ok(pid > 0, 'the demo started in the terminal');
+        terminalDemoPid = pid;
+        await xterm.click({ button: 'right' });
+        const item = vscode.page.getByRole('menuitem', { name: 'Profile Process Running in This Terminal' });
+        await item.waitFor({ timeout: 10_000 });
+        const shot = await vscode.screenshot('terminal-menu', { keepHover: true });
+        vscode.publish(shot, 'vscode-terminal-menu.png');
+        await item.click();
+        await vscode.page
+          .locator('.notifications-toasts .notification-list-item-message', {
+            hasText: `Perf Lens: profiling tcp_demo (${pid})`,
+          })
+          .waitFor({ timeout: 20_000 });
+        await vscode.runCommand('Perf Lens: Stop Profiling');
+        const deadline = Date.now() + 20_000;
+        while (
+          !new RegExp(`session: partial profile`).test(
+            vscode.extensionLog().split(`profiling tcp_demo (${pid})`)[1] ?? '',
+          )
+        ) {
+          if (Date.now() > deadline)
+            throw new Error('Stop Profiling did not end the terminal session with a partial profile');
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      },
+      { independent: true },
+    );
+  });
+
+  it('Analyze Saved Output: a perf report pasted into an editor', async () => {
+    await step(
+      'analyze-pasted',
+      async () => {
+        const report = readFileSync(join(repoRoot, 'test', 'fixtures', 'perf-report', 'flat.txt'), 'utf8');
+        await vscode.runCommand('File: New Untitled Text File');
+        const editor = vscode.page.locator('.monaco-editor .view-lines').first();
+        await editor.waitFor();
+        await vscode.page.evaluate(
+          (text) =>
+            (
+              globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }
+            ).navigator.clipboard.writeText(text),
+          report,
+        );
+        // The new editor has the focus: paste as a user would.
+        await vscode.page.keyboard.press('Control+V');
+        await vscode.page.locator('.view-lines', { hasText: 'tcp_demo-w1' }).first().waitFor({ timeout: 10_000 });
+        await vscode.runCommand('Perf Lens: Analyze Saved Output…');
+        await vscode.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Active Editor' }).click();
+        const frame = vscode.webview();
+        await frame.locator('vscode-tab-header.tab-hotspots').click();
+        await frame.locator('td', { hasText: 'finish_task_switch' }).first().waitFor({ timeout: 20_000 });
+        const shot = await vscode.screenshot('analyze-pasted');
+        vscode.publish(shot, 'vscode-analyze-pasted.png');
+        await vscode.page.locator('.monaco-list-row', { hasText: 'saved output' }).first().waitFor({ timeout: 10_000 });
       },
       { independent: true },
     );

@@ -40,6 +40,12 @@ export interface RecordOutcome {
 
 export const PERF_DATA = 'perf.data';
 
+/** How long perf may take to start sampling, and to write perf.data after its SIGINT, before it counts as hung. */
+const START_TIMEOUT_SECONDS = 30;
+const STOP_GRACE_SECONDS = 20;
+/** How long after the window perf stat and strace may still run before they count as hung. */
+const COUNT_GRACE_SECONDS = 15;
+
 /**
  * `perf record -p PID` in the background of a small shell that ends it with SIGINT when the window is over
  * (perf then writes a complete perf.data and exits 130, reported as 0). Not `-- sleep N`: with a workload,
@@ -51,6 +57,9 @@ export const PERF_DATA = 'perf.data';
  * perf's control FIFO and waits for the ack, and only then prints `@recording` and starts the clock — so the
  * window is N seconds of actual sampling, and the caller can start its other counters at that moment.
  * The shell prints perf's PID first, so SIGINT can end the recording early and gracefully (target exited).
+ * A perf that does not start sampling within START_TIMEOUT_SECONDS, or has not ended STOP_GRACE_SECONDS after
+ * its SIGINT, is stopped (TERM, then KILL) with a line on stderr that says so: a hung perf must not hold the
+ * session until the host's timeout.
  *   $1 window in quarter seconds   $2 "control" | "plain"   $3 work dir   then the perf argv.
  */
 export const RECORD_WRAPPER = String.raw`
@@ -64,18 +73,35 @@ alive() {
   case "$s" in *") Z "*) return 1 ;; esac
   return 0
 }
+stop() {
+  echo "perf-lens: $1; stopping perf record" >&2
+  kill -TERM "$p" 2>/dev/null
+  i=0
+  while alive && [ "$i" -lt 8 ]; do sleep 0.25 2>/dev/null || sleep 1; i=$((i + 1)); done
+  kill -KILL "$p" 2>/dev/null
+}
 if [ "$mode" = control ]; then
   exec 3<>ctl.fifo 4<>ack.fifo
   echo enable >&3
   ( IFS= read -r a <&4 && echo "$a" > acked ) & r=$!
-  while [ ! -s acked ] && alive; do sleep 0.05 2>/dev/null || sleep 1; done
+  i=0
+  while [ ! -s acked ] && alive && [ "$i" -lt ${START_TIMEOUT_SECONDS * 20} ]; do
+    sleep 0.05 2>/dev/null || sleep 1
+    i=$((i + 1))
+  done
   kill "$r" 2>/dev/null
   exec 3>&- 4>&-
+  if [ ! -s acked ] && alive; then stop "perf record did not start sampling within ${START_TIMEOUT_SECONDS} s"; fi
 fi
 alive && echo "@recording"
 n=0
 while alive; do
-  if [ "$n" -ge "$ticks" ]; then kill -INT "$p" 2>/dev/null; break; fi
+  if [ "$n" -eq "$ticks" ]; then kill -INT "$p" 2>/dev/null; fi
+  # perf writes perf.data after its SIGINT; one still running long after that is stuck (or not perf).
+  if [ "$n" -ge $((ticks + ${STOP_GRACE_SECONDS * 4})) ]; then
+    stop "perf record did not stop within ${STOP_GRACE_SECONDS} s of its SIGINT"
+    break
+  fi
   sleep 0.25 2>/dev/null || sleep 1
   n=$((n + 1))
 done
@@ -238,15 +264,25 @@ export async function record(
   onRecording();
 
   const counting = signals.cancel.aborted || signals.stopCounting.aborted || (plan.perf !== null && perfEnded);
+  // perf stat and strace have nothing to write after the window: still running well past it, they are hung.
+  const countTimeoutMs = (plan.seconds + COUNT_GRACE_SECONDS) * 1000;
   const [statResult, straceResult] = await Promise.all([
     stat && !counting
-      ? run(perfStatArgv(plan), both, { keepStdout: false, onStdoutLine: (l) => stat.push(l) }).catch(() => null)
+      ? run(perfStatArgv(plan), both, {
+          keepStdout: false,
+          onStdoutLine: (l) => stat.push(l),
+          timeoutMs: countTimeoutMs,
+        }).catch(() => null)
       : Promise.resolve(null),
     plan.strace && !counting
-      ? run(straceArgv(plan), both, { maxOutputBytes: 1 << 20 }).catch(() => null)
+      ? run(straceArgv(plan), both, { maxOutputBytes: 1 << 20, timeoutMs: countTimeoutMs }).catch(() => null)
       : Promise.resolve(null),
   ]);
   const perfResult = await perfRecord;
+  // perf could not start, or died early (killed, disk full): the window still runs, so the live breakdown
+  // covers it and the profile says what perf did — instead of ending the session at once with nothing.
+  const left = plan.seconds * 1000 - (performance.now() - recordingAtMs);
+  if (left > 0) await sleepUnless(left, both);
   signals.stopCounting.removeEventListener('abort', onStop);
   return {
     perfRecord: perfResult,
@@ -258,6 +294,19 @@ export async function record(
     recordingAtMs,
     endedAtMs: performance.now(),
   };
+}
+
+function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function delay(ms: number): Promise<void> {

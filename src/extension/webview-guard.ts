@@ -52,7 +52,10 @@ export function resolveSourcePath(
   if (isAbsolute(file)) {
     const inside = workspaceFolders.some((folder) => isInside(folder, file));
     if (!inside) return { ok: false, reason: `${file} is outside the workspace` };
-    return exists(file) ? { ok: true, value: resolve(file) } : { ok: false, reason: `${file} does not exist` };
+    // Check the path that is returned (`..` resolved lexically, as the inside-check saw it), not the raw one:
+    // the kernel resolves `link/..` through the link, so the raw path can name a file outside that exists.
+    const full = resolve(file);
+    return exists(full) ? { ok: true, value: full } : { ok: false, reason: `${file} does not exist` };
   }
   for (const folder of workspaceFolders) {
     const candidate = resolve(folder, file);

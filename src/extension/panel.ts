@@ -12,6 +12,7 @@ import type { Comparison } from '../core/analyze/compare-types';
 import type { FromWebview, ToWebview } from '../core/protocol/webview';
 import type { SessionEvent } from '../core/session/types';
 import { renderWebviewHtml } from './engine';
+import { profileLabel } from './session-store';
 import type { Log } from './log';
 import { checkMessage } from './webview-guard';
 
@@ -138,7 +139,7 @@ export class ReportPanel implements vscode.Disposable {
       case 'session':
         return this.content.title;
       case 'profile':
-        return `Perf Lens: ${this.content.profile.target.command ?? 'profile'}${this.content.profile.target.pid !== null ? ` (${this.content.profile.target.pid})` : ''}`;
+        return `Perf Lens: ${profileLabel(this.content.profile)}`;
       case 'compare':
         return 'Perf Lens: compare';
       default:

@@ -239,6 +239,34 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
     });
   });
 
+  it('compares two sessions selected in the Sessions view', async () => {
+    await step('compare', async () => {
+      // A second complete profile of the demo, through the palette's "Profile Process…" picker.
+      await vscode.runCommand('Perf Lens: Profile Process…');
+      await vscode.page.locator('.quick-input-widget input').fill(String(demo.pid));
+      await vscode.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: `${demo.pid} ·` })
+        .first()
+        .click();
+      const deadline = Date.now() + (DURATION_S + 60) * 1000;
+      while ((vscode.extensionLog().match(/session: profile complete/g) ?? []).length < 2) {
+        if (Date.now() > deadline) throw new Error('the second profile did not complete');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const rows = vscode.page.locator('.monaco-list-row', { hasText: `tcp_demo (${demo.pid})` });
+      await rows.nth(1).waitFor({ timeout: 10_000 });
+      await rows.nth(0).click();
+      await rows.nth(1).click({ modifiers: ['Control'] });
+      await rows.nth(1).click({ button: 'right' });
+      await vscode.page.getByRole('menuitem', { name: 'Compare with…' }).click();
+      const frame = vscode.webview();
+      await frame.locator('.compare-summary').waitFor({ timeout: 15_000 });
+      assert.equal(await frame.locator('.side-by-side .side').count(), 2);
+      const shot = await vscode.screenshot('compare');
+      vscode.publish(shot, 'vscode-compare.png');
+    });
+  });
+
   it('cancel half-way: a partial profile, and no perf/pidstat/strace left running', async () => {
     // Needs only the Processes view, so it runs even when the panel steps above failed.
     await step(
@@ -340,6 +368,7 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
         const frame = vscode.webview();
         await frame.locator('vscode-tab-header.tab-hotspots').click();
         await frame.locator('td', { hasText: 'finish_task_switch' }).first().waitFor({ timeout: 20_000 });
+        await vscode.runCommand('View: Hide Panel');
         const shot = await vscode.screenshot('analyze-pasted');
         vscode.publish(shot, 'vscode-analyze-pasted.png');
         await vscode.page.locator('.monaco-list-row', { hasText: 'saved output' }).first().waitFor({ timeout: 10_000 });

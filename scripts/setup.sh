@@ -21,6 +21,7 @@ checks=(
   "ssh:openssh-client"
   "ssh-keygen:openssh-client"
   "pgrep:procps"
+  "sudo:sudo"
   "chromium:/usr/bin/chromium:chromium"
   "liburing:/usr/include/liburing.h:liburing-dev"
   "pkg-config:pkg-config"

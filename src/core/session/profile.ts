@@ -516,6 +516,8 @@ class Session {
           message: `perf.data reached its ${plan.maxMiB} MiB cap before the end of the window; hotspots cover the start only`,
           fix: 'raise the perf.data size cap, lower the frequency, or shorten the recording',
         });
+        // The setting promises it: a capped recording is partial (its hotspots miss the rest of the window).
+        this.partial(`perf.data reached its ${plan.maxMiB} MiB cap: hotspots cover the start of the window only`);
       }
     }
     if (o.stat && o.statResult && !this.cancelled && !this.targetExitedAt) {

@@ -10,6 +10,7 @@
  * partial; so does the target exiting. Nothing is left running or on disk: every command is awaited and the
  * temp dir removed in `finally`.
  */
+import { constants as osConstants } from 'node:os';
 import type { Host, RunResult } from '../host/types';
 import type { Profile } from '../profile';
 import { UserError } from '../errors';
@@ -223,6 +224,15 @@ class Session {
       signal: this.ctl.signal,
       onUpdate: (u) => this.onLive(u),
       onTargetExit: () => this.onTargetExit(),
+    });
+    const sampler = this.sampler;
+    // The sampler failing (its ssh connection dropped, the host killed it) loses the live breakdown for the
+    // rest of the window: say so, and mark the profile partial, instead of averaging over what came before.
+    void sampler.done.then((end) => {
+      if (end.reason !== 'failed' || sampler !== this.sampler || this.cancelled || this.finished) return;
+      const why = printable(end.message ?? 'it ended unexpectedly', 300);
+      this.partial(`live CPU sampling stopped during ${this.phase}: ${why}`);
+      this.emit({ type: 'warning', message: `live CPU sampling stopped: ${why}` });
     });
   }
 
@@ -540,7 +550,15 @@ class Session {
   }
 
   private toolFailed(tool: string, r: RunResult): void {
-    const why = r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`;
+    // A shell reports a child killed by signal N as exit 128+N: name the signal (e.g. perf was SIGKILLed).
+    const signal = r.exitCode !== null && r.exitCode > 128 && r.exitCode < 160 ? signalName(r.exitCode - 128) : null;
+    const why = r.timedOut
+      ? 'timed out'
+      : r.signal
+        ? `killed by ${r.signal}`
+        : signal
+          ? `exit ${r.exitCode}: killed by ${signal}`
+          : `exit ${r.exitCode}`;
     const detail = r.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 400);
     this.partial(`${tool} failed (${why}): ${detail}`);
   }
@@ -598,7 +616,10 @@ class Session {
 
   // ── finish ─────────────────────────────────────────────────────────────────────────────────────────────
 
+  private finished = false;
+
   private finish(): Profile {
+    this.finished = true;
     if (
       !this.g.window &&
       this.sampler?.first() &&
@@ -618,6 +639,11 @@ class Session {
     this.emit({ type: 'done', profile: p });
     return p;
   }
+}
+
+function signalName(n: number): string {
+  const name = Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0];
+  return name ?? `signal ${n}`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

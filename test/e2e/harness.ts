@@ -300,8 +300,7 @@ export class VsCode {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(name);
-    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-    await input.press('Enter');
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().click();
     await this.page.locator('.tab.active', { hasText: name }).waitFor();
   }
 
@@ -311,7 +310,8 @@ export class VsCode {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`:${line}`);
-    await input.press('Enter');
+    // Enter before Quick Open has read the input would do nothing: click its "Go to line" row instead.
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: `Go to line ${line}` }).click();
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 

@@ -255,8 +255,13 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
       }
       const rows = vscode.page.locator('.monaco-list-row', { hasText: `tcp_demo (${demo.pid})` });
       await rows.nth(1).waitFor({ timeout: 10_000 });
-      await rows.nth(0).click();
+      // Ctrl+click selects without opening (a plain click would open the profile and may take the focus).
+      await rows.nth(0).click({ modifiers: ['Control'] });
       await rows.nth(1).click({ modifiers: ['Control'] });
+      await vscode.page
+        .locator('.monaco-list-row.selected', { hasText: `tcp_demo (${demo.pid})` })
+        .nth(1)
+        .waitFor();
       await rows.nth(1).click({ button: 'right' });
       await vscode.page.getByRole('menuitem', { name: 'Compare with…' }).click();
       const frame = vscode.webview();

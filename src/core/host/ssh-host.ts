@@ -215,6 +215,7 @@ export class SshHost implements Host {
       }
       throw e;
     }
+    const master = this.masterPid;
     const stdin = options.stdin ?? '';
     const remote = remoteCommandLine(argv, options.env ?? {}, Buffer.byteLength(stdin));
     const state: WrapperState = { pgid: null, exit: null, notFound: false };
@@ -258,7 +259,11 @@ export class SshHost implements Host {
       throw new HostError(`${argv[0]} was not found on ${this.description}.`, 'ENOENT', missingToolHint(argv[0]));
     }
     if (state.exit === null && !stopped) {
-      if (state.pgid === null) throw sshFailure(this.description, raw.stderr, this.tryCommand());
+      // No pgid line yet and the shared connection still up: ssh itself failed (login, host key…). When the
+      // master died instead, the command may well have started (its pgid line can trail its stdout): the
+      // connection was lost, which is not a login problem.
+      const masterDied = master !== null && !isAlive(master);
+      if (state.pgid === null && !masterDied) throw sshFailure(this.description, raw.stderr, this.tryCommand());
       // The command had started: its connection broke (network, master killed, sshd gone).
       throw new HostError(
         `The ssh connection to ${this.description} was lost while ${argv[0]} was running; its output so far was delivered.`,

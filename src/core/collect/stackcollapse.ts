@@ -583,17 +583,22 @@ export function collapseText(text: string, options: CollapseOptions = {}): Stack
 
 /**
  * Folds a stream of Buffers (a file or stdin) decoded as latin1 so every byte survives. Memory: one chunk,
- * one line, the current sample, and the distinct stacks.
+ * one line, the current sample, and the distinct stacks. `onProgress` hears the bytes read and samples
+ * folded so far after each chunk (inputs of hundreds of MB take a while); `signal` stops between chunks.
  */
 export async function collapseStream(
   input: AsyncIterable<Buffer | string>,
   options: CollapseOptions = {},
   signal?: AbortSignal,
+  onProgress?: (progress: { bytes: number; samples: number }) => void,
 ): Promise<StackCollapser> {
   const c = new StackCollapser(options);
+  let bytes = 0;
   for await (const chunk of input) {
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+    bytes += chunk.length;
     c.push(typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
+    onProgress?.({ bytes, samples: c.stats.samples });
   }
   c.end();
   return c;

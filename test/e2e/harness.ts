@@ -16,6 +16,7 @@ import {
   type BrowserContext,
   type BrowserServer,
   type FrameLocator,
+  type Locator,
   type Page,
 } from 'playwright-core';
 
@@ -271,6 +272,30 @@ export class VsCode {
     const dir = join(repoRoot, 'docs', 'screenshots');
     mkdirSync(dir, { recursive: true });
     copyFileSync(file, join(dir, name));
+  }
+
+  /**
+   * Right-click `target` and wait for the context menu's `item`. VS Code's menus ignore a click that comes
+   * right after they open, so `choose()` waits a moment, clicks, and clicks once more if the menu is still
+   * up; it returns when the menu has closed.
+   */
+  async contextMenu(target: Locator, item: string): Promise<{ item: Locator; choose(): Promise<void> }> {
+    await target.click({ button: 'right' });
+    const entry = this.page.getByRole('menuitem', { name: item });
+    await entry.waitFor({ timeout: 10_000 });
+    return {
+      item: entry,
+      choose: async () => {
+        await this.page.waitForTimeout(300);
+        await entry.click();
+        try {
+          await entry.waitFor({ state: 'hidden', timeout: 2000 });
+        } catch {
+          await entry.click();
+          await entry.waitFor({ state: 'hidden', timeout: 5000 });
+        }
+      },
+    };
   }
 
   /** Drag the side bar's edge so it is `width` pixels wide (long process rows stay readable in screenshots). */

@@ -113,14 +113,13 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
   it('right-click the demo server → Profile this process', async () => {
     await step('context-menu', async () => {
       const row = vscode.page.locator(`.monaco-list-row[aria-label*="PID ${demo.pid},"]`);
-      await row.click({ button: 'right' });
-      const item = vscode.page.getByRole('menuitem', { name: 'Profile this process' });
-      await item.waitFor({ timeout: 10_000 });
+      const menu = await vscode.contextMenu(row, 'Profile this process');
+      assert.ok(await menu.item.isVisible());
       assert.ok(await vscode.page.getByRole('menuitem', { name: 'Show live CPU breakdown' }).isVisible());
       assert.ok(await vscode.page.getByRole('menuitem', { name: 'Copy PID' }).isVisible());
       const shot = await vscode.screenshot('context-menu', { keepHover: true });
       vscode.publish(shot, 'vscode-context-menu.png');
-      await item.click();
+      await menu.choose();
     });
   });
 
@@ -263,8 +262,7 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
         .locator('.monaco-list-row.selected', { hasText: `tcp_demo (${demo.pid})` })
         .nth(1)
         .waitFor();
-      await rows.nth(1).click({ button: 'right' });
-      await vscode.page.getByRole('menuitem', { name: 'Compare with…' }).click();
+      await (await vscode.contextMenu(rows.nth(1), 'Compare with…')).choose();
       const frame = vscode.webview();
       await frame.locator('.compare-summary').waitFor({ timeout: 15_000 });
       assert.equal(await frame.locator('.side-by-side .side').count(), 2);
@@ -284,8 +282,7 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
         writeFileSync(settingsFile, JSON.stringify({ ...settings, 'perfLens.duration': 60 }, null, 2));
         await new Promise((r) => setTimeout(r, 1500));
         const row = vscode.page.locator(`.monaco-list-row[aria-label*="PID ${demo.pid},"]`);
-        await row.click({ button: 'right' });
-        await vscode.page.getByRole('menuitem', { name: 'Profile this process' }).click();
+        await (await vscode.contextMenu(row, 'Profile this process')).choose();
         const toast = vscode.page.locator('.notifications-toasts .notification-list-item', {
           hasText: 'Perf Lens: profiling tcp_demo',
         });
@@ -324,12 +321,10 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
         }
         assert.ok(pid > 0, 'the demo started in the terminal');
         terminalDemoPid = pid;
-        await xterm.click({ button: 'right' });
-        const item = vscode.page.getByRole('menuitem', { name: 'Profile Process Running in This Terminal' });
-        await item.waitFor({ timeout: 10_000 });
+        const menu = await vscode.contextMenu(xterm, 'Profile Process Running in This Terminal');
         const shot = await vscode.screenshot('terminal-menu', { keepHover: true });
         vscode.publish(shot, 'vscode-terminal-menu.png');
-        await item.click();
+        await menu.choose();
         await vscode.page
           .locator('.notifications-toasts .notification-list-item-message', {
             hasText: `Perf Lens: profiling tcp_demo (${pid})`,

@@ -13,9 +13,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 import { after, before, test } from 'node:test';
 import { SshHost } from '../../src/core/host/ssh-host';
 import type { CommandLogEntry } from '../../src/core/host/types';
@@ -99,10 +99,21 @@ test('locally as an unprivileged user: sudo -S gets the password on stdin only; 
   // A private folder nobody can write (tsx's cache, the session's temp dirs); this test's own TMPDIR is 0700 root.
   const home = mkdtempSync('/tmp/pl-nobody-');
   chownSync(home, NOBODY, NOBODY);
+  // The child is bundled into that folder: nobody may not be able to read the checkout (e.g. under /root).
+  const childJs = join(home, 'sudo-session-child.js');
+  await esbuild.build({
+    entryPoints: [join(__dirname, 'sudo-session-child.ts')],
+    outfile: childJs,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+  chmodSync(childJs, 0o644);
   const scan = scanProcesses();
   try {
-    const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--import', tsx, join(__dirname, 'sudo-session-child.ts')], {
+    const child = spawn(process.execPath, [childJs], {
       uid: NOBODY,
       gid: NOBODY,
       cwd: home,

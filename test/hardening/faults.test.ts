@@ -205,11 +205,15 @@ if (!LONG) {
   });
 
   describe('the ssh connection drops (ControlMaster SIGKILLed while commands run)', () => {
-    async function dropAt(match: (e: SessionEvent) => boolean, delayMs: number): Promise<Outcome> {
+    async function dropAt(
+      match: (e: SessionEvent) => boolean,
+      delayMs: number,
+      options: Partial<SessionOptions> = {},
+    ): Promise<Outcome> {
       const host = new SshHost(sshd.target, sshd.sshHostOptions);
       try {
         let dropped = false;
-        const o = await session(host, demo.pid, {}, (e) => {
+        const o = await session(host, demo.pid, options, (e) => {
           if (!dropped && match(e) && host.masterProcessId !== null) {
             dropped = true;
             const pid = host.masterProcessId;
@@ -237,8 +241,18 @@ if (!LONG) {
     });
 
     test('during post-processing: partial, saying so, live data kept', T, async () => {
-      const o = await dropAt((e) => isProgress(e, 'postprocess'), 300);
-      assertPartial(o, /post-processing failed: .*ssh connection .* was lost/, 2);
+      // Post-processing a 3 s recording takes a fraction of a second: a stand-in perf whose `script` starts
+      // 3 s late (then is the real perf) keeps it running when the connection drops 1 s in.
+      const dir = mkdtempSync(join(tmp.dir, 'stand-in-'));
+      const standIn = join(dir, 'perf-slow-script-stand-in');
+      writeFileSync(standIn, ['#!/bin/sh', 'if [ "$1" = script ]; then sleep 3; fi', 'exec perf "$@"', ''].join('\n'));
+      chmodSync(standIn, 0o755);
+      try {
+        const o = await dropAt((e) => isProgress(e, 'postprocess'), 1000, { toolPaths: { perf: standIn } });
+        assertPartial(o, /post-processing failed: .*ssh connection .* was lost/, 2);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

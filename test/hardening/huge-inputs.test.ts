@@ -6,7 +6,7 @@
  * (RSS growth measured against the input size), progress is reported while it runs, cancel stops it
  * within a moment and leaves nothing running, and the results are exact (N replays = N × one capture).
  *
- * Size: 300 MB per path with PERF_LENS_LONG_FAULTS=1 (npm test and CI), 48 MB otherwise.
+ * Size: 256 MB per path with PERF_LENS_LONG_FAULTS=1 (npm test and CI), 48 MB otherwise.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { postprocess } from '../../src/core/session/postprocess';
 import { assertNothingLeft, isolateTempDir } from '../helpers/processes';
 
 const MB = 1024 * 1024;
-const TOTAL = (process.env.PERF_LENS_LONG_FAULTS === '1' ? 300 : 48) * MB;
+const TOTAL = (process.env.PERF_LENS_LONG_FAULTS === '1' ? 256 : 48) * MB;
 /** Allowed RSS growth while streaming TOTAL bytes: far below the input, whatever its size. */
 const MAX_GROWTH = 160 * MB;
 const FIXTURES = join(__dirname, '..', 'fixtures');

@@ -255,9 +255,12 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
       }
       const rows = vscode.page.locator('.monaco-list-row', { hasText: `tcp_demo (${demo.pid})` });
       await rows.nth(1).waitFor({ timeout: 10_000 });
-      // Ctrl+click selects without opening (a plain click would open the profile and may take the focus).
-      await rows.nth(0).click({ modifiers: ['Control'] });
-      await rows.nth(1).click({ modifiers: ['Control'] });
+      // Ctrl+click toggles a row's selection without opening it (a plain click would open the profile and
+      // may take the focus); the tree may already have selected a row when it got the focus.
+      for (const i of [0, 1]) {
+        if ((await rows.nth(i).getAttribute('aria-selected')) !== 'true')
+          await rows.nth(i).click({ modifiers: ['Control'] });
+      }
       await vscode.page
         .locator('.monaco-list-row.selected', { hasText: `tcp_demo (${demo.pid})` })
         .nth(1)

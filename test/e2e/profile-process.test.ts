@@ -319,6 +319,39 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
     );
   });
 
+  it('Show live CPU breakdown: live data until stopped, nothing saved', async () => {
+    await step(
+      'live-only',
+      async () => {
+        const row = vscode.page.locator(`.monaco-list-row[aria-label*="PID ${demo.pid},"]`);
+        await (await vscode.contextMenu(row, 'Show live CPU breakdown')).choose();
+        await vscode.page
+          .locator('.notifications-toasts .notification-list-item-message', {
+            hasText: `Perf Lens: live CPU breakdown of tcp_demo (${demo.pid})`,
+          })
+          .waitFor({ timeout: 20_000 });
+        const frame = vscode.webview();
+        await frame.locator('.verdict-kind.kind-live').waitFor({ timeout: 15_000 });
+        await frame
+          .locator('td', { hasText: /tcp_demo-w\d+/ })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        // Rows of the Sessions view only (notification toasts are list rows too).
+        const sessionRows = vscode.page
+          .locator('.pane', { has: vscode.page.locator('.pane-header', { hasText: 'Sessions' }) })
+          .locator('.monaco-list-row', { hasText: `tcp_demo (${demo.pid})` });
+        const sessionsBefore = await sessionRows.count();
+        await vscode.runCommand('Perf Lens: Stop Profiling');
+        await vscode.page
+          .locator('.statusbar-item', { hasText: /% CPU/ })
+          .waitFor({ state: 'hidden', timeout: 15_000 });
+        assert.equal(await sessionRows.count(), sessionsBefore, 'a live breakdown is not saved as a session');
+        await assertNothingLeft(['perf', 'pidstat', 'mpstat', 'strace'], { waitMs: 5000 });
+      },
+      { independent: true },
+    );
+  });
+
   it('terminal context menu: Profile Process Running in This Terminal', async () => {
     await step(
       'terminal',

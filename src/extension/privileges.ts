@@ -10,7 +10,7 @@ import type { DataQualityNote } from '../core/profile';
 import type { SessionOptions } from '../core/session/types';
 import type { SudoMode } from './config-schema';
 import type { Log } from './log';
-import { planPrivileges, privilegeNote, type PrivilegeFacts } from './privilege-plan';
+import { planPrivileges, privilegeGaps, privilegeNote, type PrivilegeFacts } from './privilege-plan';
 
 export interface PrivilegeDecision {
   sudo: SessionOptions['sudo'];
@@ -28,14 +28,20 @@ async function readInt(host: Host, path: string, signal: AbortSignal): Promise<n
   }
 }
 
+/**
+ * What the privileges decision needs, read on the target. `sudo -n true` runs only when something is not
+ * permitted and the sudo setting allows asking: for a user outside sudoers every failed sudo is an
+ * "incident" mailed to the administrator.
+ */
 export async function gatherFacts(
   host: Host,
   pid: number | null,
   strace: boolean,
+  mode: SudoMode,
   signal: AbortSignal,
 ): Promise<PrivilegeFacts> {
   const idRun = await host.run(['id', '-u'], { timeoutMs: 5000, signal }).catch(() => null);
-  const uid = idRun?.exitCode === 0 ? Number.parseInt(idRun.stdout.trim(), 10) : null;
+  const uidRaw = idRun?.exitCode === 0 ? Number.parseInt(idRun.stdout.trim(), 10) : NaN;
   let targetUid: number | null = null;
   if (pid !== null) {
     try {
@@ -46,26 +52,25 @@ export async function gatherFacts(
       targetUid = null; // gone or unreadable: the session reports it
     }
   }
-  let sudoAvailable = false;
-  let sudoPasswordless = false;
-  if (uid !== 0) {
-    try {
-      const r = await host.run(['sudo', '-n', 'true'], { timeoutMs: 5000, signal });
-      sudoAvailable = true;
-      sudoPasswordless = r.exitCode === 0;
-    } catch {
-      sudoAvailable = false; // ENOENT: no sudo
-    }
-  }
-  return {
-    uid: Number.isFinite(uid) ? uid : null,
+  const facts: PrivilegeFacts = {
+    uid: Number.isFinite(uidRaw) ? uidRaw : null,
     perfEventParanoid: await readInt(host, '/proc/sys/kernel/perf_event_paranoid', signal),
     ptraceScope: await readInt(host, '/proc/sys/kernel/yama/ptrace_scope', signal),
     targetUid,
-    sudoAvailable,
-    sudoPasswordless,
+    sudoAvailable: false,
+    sudoPasswordless: false,
     strace,
   };
+  if (mode !== 'never' && privilegeGaps(facts).length > 0) {
+    try {
+      const r = await host.run(['sudo', '-n', 'true'], { timeoutMs: 5000, signal });
+      facts.sudoAvailable = true;
+      facts.sudoPasswordless = r.exitCode === 0;
+    } catch {
+      facts.sudoAvailable = false; // ENOENT: no sudo
+    }
+  }
+  return facts;
 }
 
 /** Returns the decision, or null when the user dismissed the question (no session). */

@@ -132,7 +132,7 @@ export class SessionController implements vscode.Disposable {
     );
 
     const pid = request.target.kind === 'pid' ? request.target.pid : null;
-    const facts = await gatherFacts(host, pid, config.strace, abort.signal);
+    const facts = await gatherFacts(host, pid, config.strace, config.sudo, abort.signal);
     const decision = request.liveOnly
       ? { sudo: 'never' as const, note: null }
       : await decidePrivileges(host, facts, config.sudo, request.label, this.log, abort.signal);

@@ -65,11 +65,15 @@ export interface InspectedValue {
 
 export type RawConfig = Partial<Record<keyof PerfLensConfig, InspectedValue>>;
 
-/** Settings that name something to execute or connect to: never taken from a workspace that is not trusted. */
-export const RESTRICTED_KEYS: ReadonlyArray<keyof PerfLensConfig> = ['toolPaths', 'sshTarget'];
+/**
+ * Never taken from a workspace that is not trusted: settings that name something to execute or connect to,
+ * and those that make a session heavier or privileged (strace costs a busy server 95–98% of its throughput;
+ * `sudo: passwordless` runs perf as root without asking). A cloned repository must not choose any of them.
+ */
+export const RESTRICTED_KEYS: ReadonlyArray<keyof PerfLensConfig> = ['toolPaths', 'sshTarget', 'strace', 'sudo'];
 
 /**
- * The effective value of one setting. Restricted settings (tool paths, ssh target) are `machine`-scoped, so
+ * The effective value of one setting. Restricted settings (tool paths, ssh target, strace, sudo) are `machine`-scoped, so
  * VS Code should never apply a workspace value; we still ignore workspace values for them unless the
  * workspace is trusted, so a cloned repository can never choose what Perf Lens executes.
  */

@@ -17,6 +17,7 @@ import { NOT_LINUX_MESSAGE, localHostUnsupported, type Hosts } from './hosts';
 import type { Log } from './log';
 import type { ReportPanel } from './panel';
 import { decidePrivileges, gatherFacts } from './privileges';
+import { confirmStrace } from './strace-consent';
 import type { SessionStatusBar } from './status-bar';
 
 export interface SessionRequest {
@@ -131,8 +132,19 @@ export class SessionController implements vscode.Disposable {
       `session: ${request.liveOnly ? 'live breakdown of' : 'profiling'} ${request.label} on ${host.description}`,
     );
 
+    let strace = config.strace && request.liveOnly !== true;
+    if (strace) {
+      const consent = await confirmStrace(request.label, config.duration);
+      if (consent === null) {
+        this.log.info('session: not started (strace question dismissed)');
+        return null;
+      }
+      strace = consent;
+      this.log.info(`session: strace ${strace ? 'accepted, with its cost' : 'declined; profiling without it'}`);
+    }
+
     const pid = request.target.kind === 'pid' ? request.target.pid : null;
-    const facts = await gatherFacts(host, pid, config.strace, config.sudo, abort.signal);
+    const facts = await gatherFacts(host, pid, strace, config.sudo, abort.signal);
     const decision = request.liveOnly
       ? { sudo: 'never' as const, note: null }
       : await decidePrivileges(host, facts, config.sudo, request.label, this.log, abort.signal);
@@ -141,7 +153,7 @@ export class SessionController implements vscode.Disposable {
       return null;
     }
     let options: SessionOptions = sessionOptionsFrom(
-      config,
+      { ...config, strace },
       decision.sudo,
       'password' in decision ? decision.password : undefined,
     );

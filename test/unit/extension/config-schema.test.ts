@@ -121,7 +121,7 @@ test('tool paths must be absolute, known tools, without control characters', () 
   assert.ok(problems.some((p) => p.message.includes('toolPaths.ss must not contain control characters')));
 });
 
-test('an untrusted workspace cannot choose tool paths or the ssh target', () => {
+test('an untrusted workspace cannot choose tool paths, the ssh target, strace or sudo', () => {
   const raw: RawConfig = {
     toolPaths: {
       defaultValue: {},
@@ -129,16 +129,22 @@ test('an untrusted workspace cannot choose tool paths or the ssh target', () => 
       workspaceValue: { perf: '/work/evil/perf' },
     },
     sshTarget: { defaultValue: '', workspaceFolderValue: 'attacker.example' },
+    strace: { defaultValue: false, workspaceValue: true },
+    sudo: { defaultValue: 'ask', globalValue: 'never', workspaceFolderValue: 'passwordless' },
     duration: { defaultValue: 10, workspaceValue: 4 },
   };
   const untrusted = validateConfig(raw, false).config;
   assert.deepEqual(untrusted.toolPaths, { perf: '/usr/bin/perf' });
   assert.equal(untrusted.sshTarget, null);
+  assert.equal(untrusted.strace, false, 'a workspace cannot attach strace (95–98% throughput cost) to a server');
+  assert.equal(untrusted.sudo, 'never', "the user's own sudo setting holds, not the workspace's");
   assert.equal(untrusted.duration, 4, 'harmless settings still apply');
   const trusted = validateConfig(raw, true).config;
   assert.deepEqual(trusted.toolPaths, { perf: '/work/evil/perf' });
   assert.equal(trusted.sshTarget, 'attacker.example');
-  assert.deepEqual([...RESTRICTED_KEYS].sort(), ['sshTarget', 'toolPaths']);
+  assert.equal(trusted.strace, true);
+  assert.equal(trusted.sudo, 'passwordless');
+  assert.deepEqual([...RESTRICTED_KEYS].sort(), ['sshTarget', 'strace', 'sudo', 'toolPaths']);
   assert.equal(effectiveValue('sshTarget', undefined, false), undefined);
 });
 

@@ -126,8 +126,14 @@ test('no match and several matches are refused with a clear UserError, nothing l
 
 test('listProcesses and resolveTerminalProcesses see the demo with its port and threads', T, () =>
   withHost(async (host) => {
-    const list = await listProcesses(host);
-    const d = list.find((p) => p.pid === demo.pid);
+    // wrk needs a moment to connect: until then the demo is rightly at 0% CPU. Poll the listing (as the
+    // Processes view does every 2 s) until the load shows, for at most 15 s.
+    let d: Awaited<ReturnType<typeof listProcesses>>[number] | undefined;
+    for (const deadline = Date.now() + 15_000; ;) {
+      d = (await listProcesses(host)).find((p) => p.pid === demo.pid);
+      if (!d || (d.cpu !== null && d.cpu > 0) || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     assert.ok(d, 'demo listed');
     assert.deepEqual(d.ports, [demo.port]);
     assert.equal(d.threads, 3);

@@ -109,7 +109,10 @@ const SHAPES: string[] = [
 ];
 
 describe('normalisation', () => {
-  test('every shape normalises (or is left alone) without throwing, each well within 250 ms', () => {
+  // A hang guard, not a speed test (speed is in `npm run bench`): each shape takes a few ms here, and the
+  // failures this guards against (regex backtracking, quadratic scans) take seconds to minutes. The bound is
+  // loose because CI machines are shared: a 264 ms outlier was seen under load with a 250 ms bound.
+  test('every shape normalises (or is left alone) without throwing, each well within 2 s', () => {
     for (const s of SHAPES) {
       const t0 = performance.now();
       const n = normalizeSymbol(s);
@@ -117,7 +120,7 @@ describe('normalisation', () => {
       splitTopLevel(s.slice(0, 20_000));
       paramKey(s.slice(0, 2_000));
       const ms = performance.now() - t0;
-      assert.ok(ms < 250, `${ms.toFixed(0)} ms for ${JSON.stringify(s.slice(0, 60))}… (${s.length} chars)`);
+      assert.ok(ms < 2000, `${ms.toFixed(0)} ms for ${JSON.stringify(s.slice(0, 60))}… (${s.length} chars)`);
       assert.ok(n !== null && typeof n === 'object', JSON.stringify(s.slice(0, 80)));
       assert.ok(JSON.stringify(n).length < 4 * s.length + 100_000, 'output bounded by the input');
     }
@@ -183,7 +186,7 @@ describe('normalisation', () => {
         const t0 = performance.now();
         normalizeSymbol(s);
         const ms = performance.now() - t0;
-        assert.ok(ms < 250, `${ms.toFixed(0)} ms for ${JSON.stringify(s.slice(0, 200))}`);
+        assert.ok(ms < 2000, `${ms.toFixed(0)} ms for ${JSON.stringify(s.slice(0, 200))}`);
       }),
       { numRuns: 1500 },
     );

@@ -28,6 +28,8 @@ checks=(
   "rg:ripgrep"
   "krb5:/usr/include/krb5.h:libkrb5-dev"
   "fonts:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
+  # The CodeLens title starts with 🔥: without a colour emoji font the e2e screenshots show a box.
+  "emoji:/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji"
 )
 missing=()
 for entry in "${checks[@]}"; do

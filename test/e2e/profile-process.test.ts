@@ -7,7 +7,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../helpers/demo-server';
 import { assertNothingLeft, ourProcesses } from '../helpers/processes';
@@ -19,14 +21,39 @@ let vscode: VsCode;
 let demo: DemoServer;
 let load: { stop(): Promise<void> };
 let failed: string | null = null;
-/** The demo the terminal step starts (stopped in after()). */
-let terminalDemoPid = 0;
-/** The demo sources the quick-fix steps edit in the editor; restored in after() if anything saved them. */
-const demoSources = readdirSync(join(repoRoot, 'examples', 'tcp-demo', 'src')).map((f) =>
-  join(repoRoot, 'examples', 'tcp-demo', 'src', f),
+/** Demos started in VS Code's terminal (the rebuilt one, the terminal-menu one); stopped in after(). */
+const terminalDemoPids: number[] = [];
+let fixedLoad: { stop(): Promise<void> } | null = null;
+/**
+ * The workspace is a copy of examples/tcp-demo in the run folder: the story saves a quick fix and rebuilds,
+ * which must never touch the checkout. The "before" server runs the checkout's own build of the same source.
+ */
+const repoDemo = join(repoRoot, 'examples', 'tcp-demo');
+const workspace = join(process.env.E2E_RUN_DIR ?? join(repoRoot, '.run', 'e2e', 'run'), 'workspace', 'tcp-demo');
+const repoSources = new Map(
+  readdirSync(join(repoDemo, 'src')).map((f) => [f, readFileSync(join(repoDemo, 'src', f), 'utf8')]),
 );
-const perfLensMarks = (text: string) => text.split('Perf Lens').length;
-const originalSources = new Map(demoSources.map((f) => [f, readFileSync(f, 'utf8')]));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function newDemoPid(before: Set<number>, timeoutMs: number): Promise<number> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    const pid = (await ourProcesses(['tcp_demo'])).find((p) => !before.has(p.pid))?.pid;
+    if (pid) return pid;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return 0;
+}
 
 /** wrk runs at most 60 s per run: keep one running until stopped. */
 function keepLoad(port: number): { stop(): Promise<void> } {
@@ -63,33 +90,32 @@ async function step(name: string, fn: () => Promise<void>, options: { independen
 
 describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
   before(async () => {
+    rmSync(workspace, { recursive: true, force: true });
+    cpSync(repoDemo, workspace, { recursive: true, filter: (src) => !src.startsWith(join(repoDemo, 'build')) });
+    const make = spawnSync('make', ['-s', '-C', workspace], { encoding: 'utf8', timeout: 180_000 });
+    assert.equal(make.status, 0, `the workspace copy of the demo builds:\n${make.stdout}${make.stderr}`);
     demo = await startDemoServer({ threads: 2 });
     load = keepLoad(demo.port);
     vscode = new VsCode({
       name: 'profile-process',
-      folder: join(repoRoot, 'examples', 'tcp-demo'),
+      folder: workspace,
       settings: { 'perfLens.duration': DURATION_S },
     });
     await vscode.start();
   });
 
   after(async () => {
-    if (terminalDemoPid > 0) {
+    await fixedLoad?.stop();
+    for (const pid of terminalDemoPids) {
       try {
-        process.kill(terminalDemoPid, 'SIGTERM');
+        process.kill(pid, 'SIGTERM');
       } catch {
         // already gone with its terminal
       }
     }
     await vscode?.close();
-    for (const [file, text] of originalSources) {
-      // Only undo what a quick fix wrote (its edits mention Perf Lens), never someone else's change.
-      const now = readFileSync(file, 'utf8');
-      if (now !== text && perfLensMarks(now) > perfLensMarks(text)) {
-        writeFileSync(file, text);
-        console.error(`restored ${file}: the test must not save edits to the demo's sources`);
-      }
-    }
+    for (const [file, text] of repoSources)
+      assert.equal(readFileSync(join(repoDemo, 'src', file), 'utf8'), text, `the checkout's ${file} is untouched`);
     await load?.stop();
     await demo?.stop();
     await assertNothingLeft(['perf', 'pidstat', 'mpstat', 'strace', 'wrk', 'tcp_demo'], { waitMs: 5000 });
@@ -188,7 +214,7 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
 
   it('shows CodeLens on the hot functions, and applies the fix from a lens as an undoable edit', async () => {
     await step('codelens', async () => {
-      const file = join(repoRoot, 'examples', 'tcp-demo', 'src', 'executor.cpp');
+      const file = join(workspace, 'src', 'executor.cpp');
       const onDisk = readFileSync(file, 'utf8');
       await vscode.openFile('executor.cpp');
       // Scroll to scheduleOn → wakeThread, the demo's hot path.
@@ -239,50 +265,97 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
     });
   });
 
-  it('compares two sessions selected in the Sessions view', async () => {
-    await step('compare', async () => {
-      // A second complete profile of the demo, through the palette's "Profile Process…" picker.
-      await vscode.runCommand('Perf Lens: Profile Process…');
-      await vscode.page.locator('.quick-input-widget input').fill(String(demo.pid));
+  it('keeps the fix, rebuilds and restarts the demo in the terminal, profiles again, and Compare shows eventfd writes/s fell', async () => {
+    await step('fix-rebuild-compare', async () => {
+      // 1. The fix, kept this time: Apply fix from the lens, then save.
+      const file = join(workspace, 'src', 'executor.cpp');
+      await vscode.openFile('executor.cpp');
+      const line =
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .findIndex((l) => l.startsWith('bool IoUringExecutor::scheduleOn(')) + 1;
+      await vscode.goToLine(line);
       await vscode.page
-        .locator('.quick-input-widget .monaco-list-row', { hasText: `${demo.pid} ·` })
+        .locator('.codelens-decoration a', { hasText: /Apply fix: .*wake/i })
+        .filter({ visible: true })
+        .first()
+        .click();
+      await vscode.page.locator('.view-lines', { hasText: 'was_empty' }).waitFor({ timeout: 15_000 });
+      await vscode.page.locator('.monaco-editor .view-lines').first().click();
+      await vscode.page.keyboard.press('Control+S');
+      for (const deadline = Date.now() + 10_000; !readFileSync(file, 'utf8').includes('was_empty');) {
+        if (Date.now() > deadline) throw new Error('Ctrl+S did not save the fixed executor.cpp');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+
+      // 2. Rebuild and restart in VS Code's terminal, as a user would; the old server stops taking load.
+      await load.stop();
+      const port = await freePort();
+      await vscode.runCommand('Terminal: Create New Terminal');
+      const xterm = vscode.page.locator('.terminal-wrapper.active .xterm').first();
+      await xterm.waitFor({ timeout: 20_000 });
+      await xterm.click();
+      const running = new Set((await ourProcesses(['tcp_demo'])).map((p) => p.pid));
+      await vscode.page.keyboard.type(`make -s && ./build/tcp_demo --port ${port} --threads 2\n`);
+      const pid = await newDemoPid(running, 180_000);
+      assert.ok(pid > 0, 'the rebuilt demo started from the terminal');
+      terminalDemoPids.push(pid);
+      await new Promise((r) => setTimeout(r, 1000)); // listening
+      fixedLoad = keepLoad(port);
+      await vscode.screenshot('rebuilt');
+
+      // 3. Profile the rebuilt server (palette picker, by PID).
+      const completeBefore = (vscode.extensionLog().match(/session: profile complete/g) ?? []).length;
+      await vscode.runCommand('Perf Lens: Profile Process…');
+      await vscode.page.locator('.quick-input-widget input').fill(String(pid));
+      await vscode.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: `${pid} ·` })
         .first()
         .click();
       const deadline = Date.now() + (DURATION_S + 60) * 1000;
-      while ((vscode.extensionLog().match(/session: profile complete/g) ?? []).length < 2) {
-        if (Date.now() > deadline) throw new Error('the second profile did not complete');
+      while ((vscode.extensionLog().match(/session: profile complete/g) ?? []).length <= completeBefore) {
+        if (Date.now() > deadline) throw new Error('the profile of the rebuilt server did not complete');
         await new Promise((r) => setTimeout(r, 500));
       }
-      const rows = vscode.page.locator('.monaco-list-row', { hasText: `tcp_demo (${demo.pid})` });
-      await rows.nth(1).waitFor({ timeout: 10_000 });
-      // Both selected (Ctrl+click toggles a row without opening it) → "Compare with…" compares them; when
-      // the tree did not keep both selected, "Compare with…" asks for the second one in a QuickPick.
-      for (const i of [0, 1]) {
-        if ((await rows.nth(i).getAttribute('aria-selected')) !== 'true')
-          await rows.nth(i).click({ modifiers: ['Control'] });
+      await fixedLoad.stop();
+      fixedLoad = null;
+      load = keepLoad(demo.port);
+
+      // 4. Sessions: the naive server's profile and the fixed one's, both selected → Compare with…
+      const sessions = vscode.page.locator('.pane', {
+        has: vscode.page.locator('.pane-header', { hasText: 'Sessions' }),
+      });
+      const beforeRow = sessions.locator('.monaco-list-row', { hasText: `tcp_demo (${demo.pid})` }).first();
+      const afterRow = sessions.locator('.monaco-list-row', { hasText: `tcp_demo (${pid})` }).first();
+      await afterRow.waitFor({ timeout: 10_000 });
+      for (const row of [beforeRow, afterRow]) {
+        if ((await row.getAttribute('aria-selected')) !== 'true') await row.click({ modifiers: ['Control'] });
       }
-      const both =
-        (await vscode.page.locator('.monaco-list-row.selected', { hasText: `tcp_demo (${demo.pid})` }).count()) === 2;
-      await (await vscode.contextMenu(rows.nth(1), 'Compare with…')).choose();
+      const both = (await sessions.locator('.monaco-list-row.selected').count()) === 2;
+      await (await vscode.contextMenu(afterRow, 'Compare with…')).choose();
       if (!both) {
-        const pick = vscode.page
+        console.log('compare: the tree kept one session selected; chose the other in the QuickPick');
+        await vscode.page
           .locator('.quick-input-widget .monaco-list-row', { hasText: `tcp_demo (${demo.pid})` })
-          .first();
-        if (
-          await pick.waitFor({ timeout: 5000 }).then(
-            () => true,
-            () => false,
-          )
-        ) {
-          console.log('compare: the tree kept one session selected; chose the second in the QuickPick');
-          await pick.click();
-        }
+          .first()
+          .click();
       }
       const frame = vscode.webview();
-      await frame.locator('.compare-summary').waitFor({ timeout: 15_000 });
+      const summary = frame.locator('.compare-summary');
+      await summary.waitFor({ timeout: 15_000 });
       assert.equal(await frame.locator('.side-by-side .side').count(), 2);
+      const text = await summary.innerText();
+      const fell = /eventfd writes\/s fell (\d+(?:\.\d+)?)%/i.exec(text);
+      assert.ok(fell, `the comparison names the eventfd drop: ${text}`);
+      assert.ok(Number(fell[1]) >= 50, `eventfd writes/s fell by at least half: ${text}`);
+      console.log(`compare (naive ${demo.pid} → fixed ${pid}): ${text.trim()}`);
+      await vscode.runCommand('View: Hide Panel');
+      await summary.scrollIntoViewIfNeeded();
       const shot = await vscode.screenshot('compare');
       vscode.publish(shot, 'vscode-compare.png');
+
+      // The rebuilt server is done; later steps profile the naive one.
+      process.kill(pid, 'SIGTERM');
     });
   });
 
@@ -368,7 +441,7 @@ describe('Profile this process in a real VS Code', { timeout: 240_000 }, () => {
           if (pid === 0) await new Promise((r) => setTimeout(r, 200));
         }
         assert.ok(pid > 0, 'the demo started in the terminal');
-        terminalDemoPid = pid;
+        terminalDemoPids.push(pid);
         const menu = await vscode.contextMenu(xterm, 'Profile Process Running in This Terminal');
         const shot = await vscode.screenshot('terminal-menu', { keepHover: true });
         vscode.publish(shot, 'vscode-terminal-menu.png');

@@ -129,6 +129,7 @@ export class App {
     this.stopThemeWatch = onThemeChange(() => {
       this.flame.refresh();
       this.cpu.refresh();
+      this.compare.refresh();
     });
   }
 
@@ -187,6 +188,7 @@ export class App {
       if (id === 'cpu') this.cpu.show();
       else this.cpu.hide();
       if (id === 'flame') this.flame.render();
+      if (id === 'compare') this.compare.show();
     });
   }
 

@@ -22,6 +22,8 @@ export function draw(
   L: Layout,
   palette: Palette,
   matches: Uint8Array | null,
+  /** Per-node colour instead of the user/kernel palette (the differential flame graph). */
+  fillOf?: (node: number) => string,
 ): void {
   const { width } = L;
   ctx.clearRect(0, 0, width, L.rows * ROW);
@@ -39,7 +41,13 @@ export function draw(
       const name = tree.names[nameId];
       const ancestor = d < tree.depth[L.zoom];
       const matched = matches !== null && matches[nameId] === 1;
-      const fill = matched ? palette.match : tree.kernel[n] ? palette.kernel(nameId, name) : palette.user(nameId, name);
+      const fill = matched
+        ? palette.match
+        : fillOf
+          ? fillOf(n)
+          : tree.kernel[n]
+            ? palette.kernel(nameId, name)
+            : palette.user(nameId, name);
       const bw = w > 2 ? w - 0.5 : w;
       const alpha = ancestor ? 0.55 : matches !== null && !matched ? 0.45 : 1;
       if (ctx.globalAlpha !== alpha) ctx.globalAlpha = alpha;

@@ -99,7 +99,15 @@ const NAME_CAP = 2 ** 24;
 /** Above this many children a node's children are indexed by a Map instead of scanned. */
 const MAP_FROM = 8;
 
-export function buildFlameTree(folded: readonly FoldedStack[], kernelSymbols?: ReadonlySet<string>): FlameTree {
+/**
+ * `onLeaf` is told the node each counted stack ends at (node ids are final: sorting children relinks them
+ * without renumbering), for per-stack data kept outside the tree (the two sides of a comparison).
+ */
+export function buildFlameTree<T extends FoldedStack>(
+  folded: readonly T[],
+  kernelSymbols?: ReadonlySet<string>,
+  onLeaf?: (stack: T, node: number) => void,
+): FlameTree {
   const g = new Grow();
   const names: string[] = ['all'];
   const nameKernel: number[] = [0];
@@ -158,7 +166,8 @@ export function buildFlameTree(folded: readonly FoldedStack[], kernelSymbols?: R
   const pathNode: number[] = [];
   const pathEnd: number[] = [];
   let prev = '';
-  for (const { stack, count } of input) {
+  for (const item of input) {
+    const { stack, count } = item;
     if (!(count > 0) || !Number.isFinite(count) || typeof stack !== 'string' || stack.length === 0) continue;
     let depth = sharedFrames(prev, stack, pathEnd);
     let start = depth > 0 ? pathEnd[depth - 1] + 1 : 0;
@@ -179,6 +188,7 @@ export function buildFlameTree(folded: readonly FoldedStack[], kernelSymbols?: R
     }
     // Totals are summed bottom-up once at the end: here only the leaf is counted.
     g.self[cur] += count;
+    onLeaf?.(item, cur);
     if (depth > maxDepth) maxDepth = depth;
     prev = stack;
   }
@@ -326,16 +336,75 @@ export function matchNames(tree: FlameTree, query: string): Uint8Array | null {
 }
 
 /** Samples under matching frames, counted once per stack (a match below a match is not added again). */
-export function matchedTotal(tree: FlameTree, matches: Uint8Array, root = 0): number {
+export function matchedTotal(tree: FlameTree, matches: Uint8Array, root = 0, values = tree.total): number {
   let sum = 0;
   const stack = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (n !== root && matches[tree.nameOf[n]] === 1) {
-      sum += tree.total[n];
+      sum += values[n];
       continue;
     }
     for (let c = tree.firstChild[n]; c >= 0; c = tree.nextSibling[c]) stack.push(c);
   }
   return sum;
+}
+
+/** A comparison of two sets of stacks drawn as one tree (a differential flame graph). */
+export interface DiffTree {
+  /**
+   * The union of both sides' frames. Each side is weighted by its own sample total, so a node's width is
+   * the mean of its two shares and a frame found on one side only still shows (at half its share).
+   */
+  tree: FlameTree;
+  /** Per node: share (0…1) of the before side's samples in this frame and below; likewise after. */
+  before: Float64Array;
+  after: Float64Array;
+  /** Per node: self share of each side. */
+  beforeSelf: Float64Array;
+  afterSelf: Float64Array;
+  beforeSamples: number;
+  afterSamples: number;
+}
+
+interface SideStack extends FoldedStack {
+  side: 0 | 1;
+}
+
+const sampleTotal = (folded: readonly FoldedStack[]) =>
+  folded.reduce((a, f) => (f.count > 0 && Number.isFinite(f.count) && f.stack.length > 0 ? a + f.count : a), 0);
+
+export function buildDiffTree(
+  before: readonly FoldedStack[],
+  after: readonly FoldedStack[],
+  kernelSymbols?: ReadonlySet<string>,
+): DiffTree {
+  const totals = [sampleTotal(before), sampleTotal(after)];
+  const sides = totals.filter((t) => t > 0).length || 1;
+  const input: SideStack[] = [];
+  [before, after].forEach((folded, side) => {
+    if (!(totals[side] > 0)) return;
+    for (const f of folded) input.push({ stack: f.stack, count: f.count / totals[side] / sides, side: side as 0 | 1 });
+  });
+  const leafNode: number[] = [];
+  const leafShare: number[] = [];
+  const leafSide: number[] = [];
+  const tree = buildFlameTree(input, kernelSymbols, (s, node) => {
+    leafNode.push(node);
+    leafShare.push(s.count * sides);
+    leafSide.push(s.side);
+  });
+  const self = [new Float64Array(tree.size), new Float64Array(tree.size)];
+  for (let i = 0; i < leafNode.length; i++) self[leafSide[i]][leafNode[i]] += leafShare[i];
+  const total = self.map((x) => Float64Array.from(x));
+  for (const t of total) for (let n = tree.size - 1; n > 0; n--) t[tree.parent[n]] += t[n];
+  return {
+    tree,
+    before: total[0],
+    after: total[1],
+    beforeSelf: self[0],
+    afterSelf: self[1],
+    beforeSamples: totals[0],
+    afterSamples: totals[1],
+  };
 }

@@ -2,18 +2,51 @@
  * The flame graph panel: toolbar (search, reset), the canvas, a tooltip, and keyboard navigation
  * (arrows move between frames, Enter zooms, Escape resets). The tree is built once per profile and only
  * when the panel is first shown; a draw lays out and paints what is visible.
+ *
+ * In `diff` mode (the Compare tab) it draws two sets of stacks as one differential flame graph: the union of
+ * both sides' frames, each box as wide as the mean of its two shares and coloured by the change in share
+ * (red: a larger share after, blue: smaller), with both percentages in the tooltip and the spoken text.
  */
 import type { FoldedStack } from '../../src/core/profile';
 import { h, icon } from '../dom';
-import { pct, count } from '../format';
+import { pct, count, signed } from '../format';
 import { cssVar, isHighContrast, themeKind } from '../theme';
 import { draw, type Palette } from './draw';
 import { emptyLayout, hashName, hitTest, layout, ROW, type Layout } from './layout';
-import { buildFlameTree, matchNames, matchedTotal, nodeAtPath, pathOf, type FlameTree } from './tree';
+import {
+  buildDiffTree,
+  buildFlameTree,
+  matchNames,
+  matchedTotal,
+  nodeAtPath,
+  pathOf,
+  type DiffTree,
+  type FlameTree,
+} from './tree';
 
 export interface FlameGraphCallbacks {
   onZoom(path: string[]): void;
   onSearch(query: string): void;
+}
+
+export interface FlameGraphOptions {
+  /** A differential flame graph of two sets of stacks (see setDiff). */
+  diff?: boolean;
+  /** Prefix of element ids (two graphs can be in one page). */
+  idPrefix?: string;
+}
+
+/** Change in share (points of 1) from which a frame is drawn fully red or blue, at least. */
+const DIFF_MIN_SCALE = 0.01;
+/** Colour steps per direction (colours are cached per step). */
+const DIFF_STEPS = 16;
+
+/** Colour of a change `t` in -1…1 (negative: a smaller share after): white-ish to red or blue. */
+export function diffColor(t: number, dark: boolean): string {
+  const step = Math.round(Math.min(1, Math.abs(t)) * DIFF_STEPS) / DIFF_STEPS;
+  if (step === 0) return dark ? 'hsl(0, 0%, 82%)' : 'hsl(0, 0%, 90%)';
+  const light = (dark ? 82 : 90) - step * 32;
+  return t > 0 ? `hsl(0, ${55 + step * 30}%, ${light}%)` : `hsl(214, ${55 + step * 30}%, ${light}%)`;
 }
 
 /** Deepest row drawn (deeper frames are summarised by the tooltip of their ancestors). */
@@ -31,6 +64,11 @@ export class FlameGraphView {
   private readonly searchInput: HTMLInputElement;
   private readonly empty: HTMLElement;
   private folded: readonly FoldedStack[] = [];
+  private foldedBefore: readonly FoldedStack[] = [];
+  private diff: DiffTree | null = null;
+  /** Largest change in share of any frame (the colour scale of the diff). */
+  private diffScale = DIFF_MIN_SCALE;
+  private readonly diffMode: boolean;
   private kernelSymbols = new Set<string>();
   private tree: FlameTree | null = null;
   private L: Layout = emptyLayout(0);
@@ -47,7 +85,12 @@ export class FlameGraphView {
   /** Timings of the last build and draw, for tests and the benchmark. */
   stats = { buildMs: 0, drawMs: 0, frames: 0, drawn: 0 };
 
-  constructor(private readonly cb: FlameGraphCallbacks) {
+  constructor(
+    private readonly cb: FlameGraphCallbacks,
+    opts: FlameGraphOptions = {},
+  ) {
+    this.diffMode = opts.diff === true;
+    const liveId = `${opts.idPrefix ?? 'pl-flame'}-live`;
     this.searchInput = h('input', {
       type: 'search',
       class: 'pl-input',
@@ -72,13 +115,16 @@ export class FlameGraphView {
       tabindex: 0,
       role: 'application',
       'aria-roledescription': 'flame graph',
-      'aria-label':
-        'Flame graph. Arrow keys move between frames (down: heaviest callee), Enter zooms, Escape resets the zoom.',
-      'aria-describedby': 'pl-flame-live',
+      'aria-label': this.diffMode
+        ? 'Differential flame graph, before and after: width is the mean share of both profiles, red frames ' +
+          'take a larger share after, blue a smaller one. Arrow keys move between frames (down: heaviest ' +
+          'callee), Enter zooms, Escape resets the zoom.'
+        : 'Flame graph. Arrow keys move between frames (down: heaviest callee), Enter zooms, Escape resets the zoom.',
+      'aria-describedby': liveId,
     });
     this.overlay = h('canvas', { class: 'flame-overlay', 'aria-hidden': 'true' });
     this.tooltip = h('div', { class: 'flame-tooltip', role: 'tooltip', hidden: true });
-    this.live = h('div', { class: 'sr-only', id: 'pl-flame-live', 'aria-live': 'polite' });
+    this.live = h('div', { class: 'sr-only', id: liveId, 'aria-live': 'polite' });
     this.scroller = h('div', { class: 'flame-scroll' }, this.canvas, this.overlay);
     this.empty = h(
       'p',
@@ -94,18 +140,31 @@ export class FlameGraphView {
         h('label', { class: 'flame-search' }, icon('search'), this.searchInput),
         reset,
         this.matchInfo,
-        h(
-          'span',
-          { class: 'flame-legend' },
-          h('span', { class: 'swatch swatch-user' }),
-          'user',
-          h('span', { class: 'swatch swatch-kernel' }),
-          'kernel',
-          h('span', { class: 'swatch swatch-match' }),
-          'search match',
-          h('span', { class: 'swatch swatch-coalesced' }),
-          'frames < 0.5 px',
-        ),
+        this.diffMode
+          ? h(
+              'span',
+              { class: 'flame-legend' },
+              h('span', { class: 'swatch swatch-grew' }),
+              'larger share after',
+              h('span', { class: 'swatch swatch-shrank' }),
+              'smaller share after',
+              h('span', { class: 'swatch swatch-same' }),
+              'unchanged',
+              h('span', { class: 'swatch swatch-match' }),
+              'search match',
+            )
+          : h(
+              'span',
+              { class: 'flame-legend' },
+              h('span', { class: 'swatch swatch-user' }),
+              'user',
+              h('span', { class: 'swatch swatch-kernel' }),
+              'kernel',
+              h('span', { class: 'swatch swatch-match' }),
+              'search match',
+              h('span', { class: 'swatch swatch-coalesced' }),
+              'frames < 0.5 px',
+            ),
       ),
       this.crumbs,
       this.empty,
@@ -148,6 +207,18 @@ export class FlameGraphView {
     this.requestDraw();
   }
 
+  /** Two sets of stacks for the differential flame graph (built lazily, like setData). */
+  setDiff(
+    before: readonly FoldedStack[],
+    after: readonly FoldedStack[],
+    kernelSymbols: Iterable<string>,
+    truncated: boolean,
+  ): void {
+    this.foldedBefore = before;
+    this.hasData = false;
+    this.setData(after, kernelSymbols, truncated);
+  }
+
   restore(zoomPath: string[], query: string): void {
     this.pendingZoomPath = zoomPath;
     this.query = query;
@@ -166,6 +237,8 @@ export class FlameGraphView {
   /** Redraw now if visible (after a tab switch or a theme change). */
   refresh(): void {
     this.palette = null;
+    // Cached colours depend on the theme (lightness) too.
+    this.colorCache = [];
     this.requestDraw();
   }
 
@@ -184,11 +257,20 @@ export class FlameGraphView {
     if (width === 0 || !this.hasData) return false;
     if (!this.tree) {
       const t0 = performance.now();
-      this.tree = buildFlameTree(this.folded, this.kernelSymbols);
+      if (this.diffMode) {
+        this.diff = buildDiffTree(this.foldedBefore, this.folded, this.kernelSymbols);
+        this.tree = this.diff.tree;
+        let max = DIFF_MIN_SCALE;
+        for (let n = 1; n < this.tree.size; n++)
+          max = Math.max(max, Math.abs(this.diff.after[n] - this.diff.before[n]));
+        this.diffScale = max;
+      } else this.tree = buildFlameTree(this.folded, this.kernelSymbols);
       this.stats.buildMs = performance.now() - t0;
       this.stats.frames = this.tree.size - 1;
       this.matches = matchNames(this.tree, this.query);
+      // Colours are cached per name id (per node in a diff): new tree, new cache, new palette around it.
       this.colorCache = [];
+      this.palette = null;
       this.L = emptyLayout(this.tree.size);
       this.zoom = nodeAtPath(this.tree, this.pendingZoomPath);
       this.focused = -1;
@@ -212,13 +294,19 @@ export class FlameGraphView {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return true;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    draw(ctx, tree, this.L, this.palette, this.matches);
+    draw(ctx, tree, this.L, this.palette, this.matches, this.diff ? (n) => this.diffFill(n) : undefined);
     this.stats.drawMs = performance.now() - t1;
     this.stats.drawn = this.L.drawn;
     performance.measure?.('perf-lens:flame-draw', { start: t1 });
     this.updateChrome();
     this.drawOverlay();
     return true;
+  }
+
+  private diffFill(n: number): string {
+    const d = this.diff!;
+    if (n === 0) return diffColor(0, themeKind() !== 'light');
+    return (this.colorCache[n] ??= diffColor((d.after[n] - d.before[n]) / this.diffScale, themeKind() !== 'light'));
   }
 
   private makePalette(): Palette {
@@ -250,7 +338,14 @@ export class FlameGraphView {
   private updateChrome(): void {
     const tree = this.tree!;
     const all = tree.total[0];
-    if (this.matches) {
+    const d = this.diff;
+    if (d && this.matches) {
+      const b = matchedTotal(tree, this.matches, 0, d.before);
+      const a = matchedTotal(tree, this.matches, 0, d.after);
+      this.matchInfo.textContent = `Matched ${pct(b * 100)} of samples before, ${pct(a * 100)} after`;
+    } else if (d) {
+      this.matchInfo.textContent = `${count(d.beforeSamples)} samples before, ${count(d.afterSamples)} after, ${count(tree.size - 1)} frames${this.truncated ? ' (stacks truncated)' : ''}`;
+    } else if (this.matches) {
       const m = matchedTotal(tree, this.matches);
       this.matchInfo.textContent = `Matched ${pct((m / all) * 100)} of samples`;
     } else {
@@ -291,6 +386,13 @@ export class FlameGraphView {
   describe(node: number): string {
     const t = this.tree!;
     const all = t.total[0];
+    const d = this.diff;
+    if (d) {
+      if (node === 0) return `all samples: ${count(d.beforeSamples)} before, ${count(d.afterSamples)} after`;
+      return `${t.names[t.nameOf[node]]}: ${pct(d.before[node] * 100)} of samples before, ${pct(
+        d.after[node] * 100,
+      )} after (${changeText(d.after[node] - d.before[node])}), ${t.kernel[node] ? 'kernel' : 'user'}, depth ${t.depth[node]}`;
+    }
     if (node === 0) return `all samples: ${count(all)}`;
     return `${t.names[t.nameOf[node]]}: ${pct((t.total[node] / all) * 100)} of samples, self ${pct(
       (t.self[node] / all) * 100,
@@ -381,7 +483,18 @@ export class FlameGraphView {
     const zoomTotal = t.total[this.zoom];
     const lines: string[] = [];
     let title: string;
-    if ('node' in hit) {
+    const d = this.diff;
+    if ('node' in hit && d) {
+      const n = hit.node;
+      title = n === 0 ? 'all samples' : t.names[t.nameOf[n]];
+      lines.push(
+        `before: ${pct(d.before[n] * 100, 1)} of samples (self ${pct(d.beforeSelf[n] * 100)})`,
+        `after: ${pct(d.after[n] * 100, 1)} of samples (self ${pct(d.afterSelf[n] * 100)})`,
+        n === 0 ? '' : `change: ${changeText(d.after[n] - d.before[n])}`,
+        n === 0 ? '' : t.kernel[n] ? 'kernel' : 'user',
+      );
+      this.canvas.style.cursor = 'pointer';
+    } else if ('node' in hit) {
       const n = hit.node;
       title = n === 0 ? 'all samples' : t.names[t.nameOf[n]];
       lines.push(
@@ -393,7 +506,11 @@ export class FlameGraphView {
       this.canvas.style.cursor = 'pointer';
     } else {
       title = `${count(hit.run.frames)} frames narrower than half a pixel`;
-      lines.push(`${pct((hit.run.samples / all) * 100)} of all samples; zoom in to see them`);
+      lines.push(
+        d
+          ? `${pct((hit.run.samples / all) * 100)} of the mean share; zoom in to see them`
+          : `${pct((hit.run.samples / all) * 100)} of all samples; zoom in to see them`,
+      );
       this.canvas.style.cursor = 'default';
     }
     this.tooltip.replaceChildren(h('strong', null, title), ...lines.filter(Boolean).map((l) => h('div', null, l)));
@@ -409,4 +526,10 @@ export class FlameGraphView {
   private hideTooltip(): void {
     this.tooltip.hidden = true;
   }
+}
+
+/** A change in share (fraction of 1) in percentage points. */
+function changeText(delta: number): string {
+  const points = delta * 100;
+  return Math.abs(points) < 0.05 ? 'unchanged' : `${signed(points, ' points')}`;
 }

@@ -1,12 +1,18 @@
-/** Compare: two profiles side by side and the deltas of `compare()`. */
+/**
+ * Compare: two profiles side by side, the deltas of `compare()`, and a differential flame graph of the two
+ * profiles' stacks.
+ */
 import type { Comparison, MetricDelta, SymbolDelta } from '../../src/core/analyze/compare-types';
 import type { Profile } from '../../src/core/profile';
 import { h, icon } from '../dom';
+import { FlameGraphView } from '../flame/view';
 import { dateTime, isNum, num, pct, rate, signed } from '../format';
 import { targetLine } from './banner';
 
 export class CompareView {
   readonly element: HTMLElement;
+  /** Made with the first comparison (so that a panel without one has no second flame graph in its page). */
+  private flame: FlameGraphView | null = null;
 
   constructor() {
     this.element = h(
@@ -33,7 +39,40 @@ export class CompareView {
         symbolList('Rose or appeared', c.gained, 'arrow-up'),
         symbolList('Fell or disappeared', c.lost, 'arrow-down'),
       ),
+      this.flameSection(before, after),
     );
+  }
+
+  private flameSection(before: Profile, after: Profile): HTMLElement {
+    this.flame ??= new FlameGraphView(
+      { onZoom: () => undefined, onSearch: () => undefined },
+      { diff: true, idPrefix: 'pl-diff' },
+    );
+    const kernel = [...before.hotspots, ...after.hotspots].filter((x) => x.kernel).map((x) => x.symbol);
+    this.flame.setDiff(before.folded, after.folded, kernel, before.foldedTruncated || after.foldedTruncated);
+    return h(
+      'section',
+      { class: 'compare-flame', 'aria-label': 'Differential flame graph' },
+      h('h2', null, icon('flame'), ' Flame graph: before → after'),
+      h(
+        'p',
+        { class: 'pl-muted' },
+        'Both profiles’ stacks in one graph: each frame is as wide as the mean of its share of samples before ' +
+          'and after, red when it takes a larger share after, blue when smaller. Hover or focus a frame for ' +
+          'both percentages.',
+      ),
+      this.flame.element,
+    );
+  }
+
+  /** Draw the flame graph now that the tab is visible (canvas needs a width). */
+  show(): void {
+    this.flame?.render();
+  }
+
+  /** Theme changed: colours are taken from it at draw time. */
+  refresh(): void {
+    this.flame?.refresh();
   }
 }
 

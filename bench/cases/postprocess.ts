@@ -1,13 +1,12 @@
 /**
- * 3. Post-processing after recording: the session's own post-processing (`perf script` → fold on the target,
- * then hotspots and folded stacks from those samples, as postprocessPhase in src/core/session/profile.ts does)
- * against `perf report --stdio` alone on the same perf.data.
+ * 3. Post-processing after recording: the session's own post-processing — `postprocessRecording()`, the function
+ * the session's postprocessPhase calls (`perf script` → fold on the target, then hotspots and folded stacks from
+ * those samples) — against `perf report --stdio` alone on the same perf.data.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalHost } from '../../src/core/host';
-import { hotspotsFromFold } from '../../src/core/session/hotspots';
-import { foldCollapser } from '../../src/core/session/integrations';
-import { postprocess } from '../../src/core/session/postprocess';
+import { postprocessRecording } from '../../src/core/session/postprocess';
 import { choosePrivilege } from '../../src/core/session/privilege';
 import { perfRecordArgv, PERF_DATA } from '../../src/core/session/record';
 import { startDemoServer, startLoad } from '../../test/helpers/demo-server';
@@ -73,6 +72,8 @@ export const postprocessBenchmark: Benchmark = {
       '0.05',
       '--no-inline',
     ];
+    // The session's perf script reads the recording's copy of /proc/kallsyms when there is one: so does the reference.
+    const kallsyms = existsSync(join(dir, 'kallsyms')) ? [`--kallsyms=${join(dir, 'kallsyms')}`] : [];
     const ours: number[] = [];
     const plain: number[] = [];
     const same: number[] = [];
@@ -85,7 +86,7 @@ export const postprocessBenchmark: Benchmark = {
     for (let i = 0; i < runs; i++) {
       const host = new LocalHost();
       const t0 = performance.now();
-      const out = await postprocess(host, {
+      const r = await postprocessRecording(host, {
         dir,
         perf: 'perf',
         children: true,
@@ -93,19 +94,16 @@ export const postprocessBenchmark: Benchmark = {
         signal: new AbortController().signal,
         timeoutMs: 300_000,
       });
+      ours.push(performance.now() - t0);
+      const out = r.outcome;
       if (out.failure) throw new Error(out.failure);
       if (out.foldError) throw new Error(`the folded stacks could not be read: ${out.foldError}`);
-      const t1 = performance.now();
-      // What the session's postprocessPhase does with the output (src/core/session/profile.ts).
-      hotspots = hotspotsFromFold(out.fold).hotspots.length;
-      if (hotspots === 0) throw new Error('the post-processing produced no hotspots');
-      const t2 = performance.now();
-      stacks = [...foldCollapser(out.fold.scriptText()).stacks()].length;
-      const t3 = performance.now();
-      ours.push(t3 - t0);
-      onTarget.push(t1 - t0);
-      parse.push(t2 - t1);
-      fold.push(t3 - t2);
+      hotspots = r.hotspots?.length ?? 0;
+      if (hotspots === 0 || !r.collapser) throw new Error('the post-processing produced no hotspots');
+      stacks = r.collapser.stacks().size;
+      onTarget.push(r.timings.onTargetMs);
+      parse.push(r.timings.hotspotsMs);
+      fold.push(r.timings.foldMs);
       await host.dispose();
       const a = await measure(['perf', 'report', '--stdio', '-i', data], {
         stdoutFile: join(dir, 'plain-report.txt'),
@@ -122,7 +120,7 @@ export const postprocessBenchmark: Benchmark = {
       if (b.exitCode !== 0) throw new Error(`perf report (session options) failed: ${b.stderr.slice(-300)}`);
       same.push(b.wallMs);
       const c = await measure(
-        ['perf', 'script', '-i', data, '-F', 'comm,pid,tid,time,event,ip,sym,dso', '--no-inline'],
+        ['perf', 'script', '-i', data, ...kallsyms, '-F', 'comm,pid,tid,time,event,ip,sym,dso', '--no-inline'],
         { stdoutFile: join(dir, 'script.txt'), timeoutMs: 300_000, scratch: dir },
       );
       if (c.exitCode === 0) script.push(c.wallMs);
@@ -135,11 +133,11 @@ export const postprocessBenchmark: Benchmark = {
     section.method.push(
       `perf.data: \`${recordCommand}\` for ${seconds} s (the session's own \`perfRecordArgv\`) ` +
         `on the demo server under wrk load: ${samples} samples. Perf Lens: the session's post-processing as it runs ` +
-        'after a recording: `postprocess()` on a LocalHost (one pass over perf.data: `perf script` streams through ' +
-        'the fold on the target and only the unique stacks come back), then the hotspots computed from those samples ' +
-        '(`hotspotsFromFold`) and the folded stacks (`foldCollapser`), as `postprocessPhase` in ' +
-        `src/core/session/profile.ts does (${hotspots} hotspots, ${stacks} unique stacks). ${runs} runs, interleaved ` +
-        'with the baselines.',
+        'after a recording: `postprocessRecording()` on a LocalHost, the function `postprocessPhase` in ' +
+        'src/core/session/profile.ts calls (one pass over perf.data: `perf script` — with the copy of /proc/kallsyms ' +
+        'the recording made — streams through the fold on the target and only the unique stacks come back; then the ' +
+        `hotspots and the folded stacks are computed from those samples: ${hotspots} hotspots, ${stacks} unique ` +
+        `stacks). ${runs} runs, interleaved with the baselines.`,
       'Baselines, each a child process writing to a file: `perf report --stdio -i perf.data` with its defaults ' +
         '(what a user would run; with call graphs) — the target is against this one — and `perf report --children ' +
         '-g none --sort dso,sym --percent-limit 0.05 --no-inline`, the same aggregate (self and children per ' +
@@ -170,7 +168,7 @@ export const postprocessBenchmark: Benchmark = {
         name: 'reference: the session’s `perf script` alone, to a file',
         unit: 'ms',
         value: stat(script),
-        note: 'perf script -F comm,pid,tid,time,event,ip,sym,dso --no-inline',
+        note: `perf script ${kallsyms.length ? '--kallsyms=DIR/kallsyms ' : ''}-F comm,pid,tid,time,event,ip,sym,dso --no-inline`,
       });
     }
     section.rows.push({

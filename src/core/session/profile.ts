@@ -20,14 +20,13 @@ import { resolveTarget, validateSpec, describeSpec, printable } from '../target/
 import type { ResolvedTarget } from '../target/resolve';
 import { assemble } from './assemble';
 import { addNote, emptyGathered, type Gathered } from './gathered';
-import { analyzeProfile, foldCollapser, probeTarget, type ProbeOutcome } from './integrations';
+import { analyzeProfile, probeTarget, type ProbeOutcome } from './integrations';
 import { parseNetSnapshot, type NetSnapshot } from './net';
 import { parseSsSummary } from '../collect/ss';
 import { eventfdWriteFilter } from '../collect/perf-stat';
 import { parseStraceSummary } from '../collect/strace';
 import { resolveOptions, STRACE_COST_WARNING } from './options';
-import { FOLD_COMMAND, HOTSPOTS_COMMAND, postprocess } from './postprocess';
-import { hotspotsFromFold } from './hotspots';
+import { FOLD_COMMAND, HOTSPOTS_COMMAND, postprocessRecording } from './postprocess';
 import { choosePrivilege, sudoRefused, type Privilege } from './privilege';
 import { record, perfRecordCore, perfStatArgv, straceArgv, type RecordPlan } from './record';
 import { NET_SNAPSHOT, PREPARE_SCRIPT } from './scripts';
@@ -570,7 +569,12 @@ class Session {
     await this.sampler?.stop();
     if (!plan.perf || !plan.dir) return;
     this.progress('postprocess', 0, 'Reading perf.data on the target (perf script → hotspots and folded stacks)');
-    const out = await postprocess(this.host, {
+    const {
+      outcome: out,
+      hotspots,
+      sampleCount,
+      collapser,
+    } = await postprocessRecording(this.host, {
       dir: plan.dir,
       perf: plan.perf,
       children: plan.callGraph !== 'none',
@@ -602,11 +606,11 @@ class Session {
       });
     }
     if (fr.uniqueStacks > 0) {
-      const { hotspots, samples } = hotspotsFromFold(out.fold);
+      // Computed by postprocessRecording whenever there are stacks and the session was not cancelled.
       this.g.hotspots = hotspots;
       this.g.hotspotsCommand = HOTSPOTS_COMMAND;
-      this.g.sampleCount = samples;
-      this.g.collapser = foldCollapser(out.fold.scriptText());
+      this.g.sampleCount = sampleCount;
+      this.g.collapser = collapser;
       this.g.foldCommand = FOLD_COMMAND;
     } else if (fr.complete) {
       this.partial(`perf recorded no samples${said}`);

@@ -59,7 +59,8 @@ const COUNT_GRACE_SECONDS = 15;
  * The shell prints perf's PID first, so SIGINT can end the recording early and gracefully (target exited).
  * A perf that does not start sampling within START_TIMEOUT_SECONDS, or has not ended STOP_GRACE_SECONDS after
  * its SIGINT, is stopped (TERM, then KILL) with a line on stderr that says so: a hung perf must not hold the
- * session until the host's timeout.
+ * session until the host's timeout. As perf-lens-record ($0) it also copies /proc/kallsyms into the work dir
+ * during the window, for the post-processing (POSTPROCESS_SCRIPT in scripts.ts).
  *   $1 window in quarter seconds   $2 "control" | "plain"   $3 work dir   then the perf argv.
  */
 export const RECORD_WRAPPER = String.raw`
@@ -94,6 +95,13 @@ if [ "$mode" = control ]; then
   if [ ! -s acked ] && alive; then stop "perf record did not start sampling within ${START_TIMEOUT_SECONDS} s"; fi
 fi
 alive && echo "@recording"
+ks=
+if [ "$0" = perf-lens-record ]; then
+  # A copy of the kernel's symbol table for perf script afterwards (--kallsyms): reading /proc/kallsyms
+  # (the kernel formats ~100k lines) is a large part of perf script's start-up, and here it overlaps the window
+  # instead of delaying the result. Kept only when complete (a full disk leaves no truncated copy).
+  { cat /proc/kallsyms > kallsyms.part 2>/dev/null && mv kallsyms.part kallsyms || rm -f kallsyms.part; } & ks=$!
+fi
 n=0
 while alive; do
   if [ "$n" -eq "$ticks" ]; then kill -INT "$p" 2>/dev/null; fi
@@ -106,6 +114,7 @@ while alive; do
   n=$((n + 1))
 done
 wait "$p"; rc=$?
+if [ -n "$ks" ]; then wait "$ks"; fi
 if [ "$rc" -eq 130 ]; then rc=0; fi
 exit "$rc"
 `;

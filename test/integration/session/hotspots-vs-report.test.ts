@@ -5,8 +5,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LocalHost } from '../../../src/core/host/local-host';
-import { postprocess } from '../../../src/core/session/postprocess';
+import { postprocess, postprocessRecording } from '../../../src/core/session/postprocess';
 import { hotspotsFromFold } from '../../../src/core/session/hotspots';
 import { parseHotspots } from '../../../src/core/session/integrations';
 import { choosePrivilege } from '../../../src/core/session/privilege';
@@ -16,6 +18,12 @@ import { assertNothingLeft, isolateTempDir } from '../../helpers/processes';
 import { SESSION_TREE } from './session-helpers';
 
 const tmp = isolateTempDir();
+const options = () => ({
+  perf: 'perf',
+  children: true,
+  signal: new AbortController().signal,
+  timeoutMs: 120_000,
+});
 let demo: DemoServer;
 before(async () => {
   demo = await startDemoServer({ threads: 2 });
@@ -48,6 +56,9 @@ test('hotspots from the samples match perf report on the same perf.data', { time
     const argv = perfRecordArgv(plan);
     const rec = await host.run(argv, { timeoutMs: 60_000 });
     assert.equal(rec.exitCode, 0, rec.stderr);
+    // The recording leaves a complete copy of /proc/kallsyms for perf script, and no partial one.
+    assert.ok(statSync(join(dir, 'kallsyms')).size > 1000, 'kallsyms copy');
+    assert.equal(existsSync(join(dir, 'kallsyms.part')), false);
     const out = await postprocess(host, {
       dir,
       perf: 'perf',
@@ -75,6 +86,27 @@ test('hotspots from the samples match perf report on the same perf.data', { time
         `${h.symbol} children ${mine.children} vs perf report ${h.children}`,
       );
     }
+
+    // perf script with the recording's kallsyms copy folds exactly what it folds reading /proc/kallsyms itself;
+    // a copy without addresses (what an unprivileged reader gets) is not used.
+    const withCopy = await postprocessRecording(host, { ...options(), dir, privilege });
+    const stacks = withCopy.collapser?.stacks();
+    assert.ok(stacks && stacks.size > 10);
+    assert.ok(
+      [...stacks.keys()].some((k) => k.includes('do_syscall_64')),
+      'kernel frames are symbolised',
+    );
+    const text = readFileSync(join(dir, 'kallsyms'), 'utf8');
+    writeFileSync(
+      join(dir, 'kallsyms'),
+      text.replace(/^[0-9a-f]+ /gm, (a) => '0'.repeat(a.length - 1) + ' '),
+    );
+    const zeroed = await postprocessRecording(host, { ...options(), dir, privilege });
+    rmSync(join(dir, 'kallsyms'));
+    const without = await postprocessRecording(host, { ...options(), dir, privilege });
+    assert.deepEqual(new Map(without.collapser?.stacks()), new Map(stacks));
+    assert.deepEqual(new Map(zeroed.collapser?.stacks()), new Map(stacks));
+    assert.deepEqual(without.hotspots, withCopy.hotspots);
     await host.removeTempDir(dir);
   } finally {
     await load.stop();

@@ -47,6 +47,24 @@ test('identical stacks from different threads of one name, times and addresses f
   assert.deepEqual([...foldCollapser(decoder.scriptText()).stacks()], [['tcp_demo-w0;main;leaf', 3]]);
 });
 
+test('frame lines in any address layout fold to the same frames as perf’s usual padded layout', () => {
+  // perf pads addresses to 16 columns, which the fold cuts at a fixed column; any other layout takes the
+  // general substitution. Both must give the same frames: re-lay every address of the capture without padding.
+  const unpadded = raw.replace(/^\t *([0-9a-f]+) /gm, '\t$1 ');
+  assert.notEqual(unpadded, raw);
+  const a = foldOnTarget(raw).decoder;
+  const b = foldOnTarget(unpadded).decoder;
+  assert.deepEqual(b.result(), a.result());
+  assert.deepEqual(new Map(foldCollapser(b.scriptText()).stacks()), new Map(foldCollapser(a.scriptText()).stacks()));
+  // A short address followed by a symbol with spaces around column 18 is not mistaken for the padded layout.
+  const odd =
+    'x 1/1 1.000000: cpu-clock:ppp: \n\t  12 a b c d e f g h sym (/bin/x)\n\t0000000000401000 main (/bin/x)\n\n';
+  assert.deepEqual(
+    [...foldOnTarget(odd).decoder.stacksWithFrames()],
+    [{ count: 1, comm: 'x', frames: ['a b c d e f g h sym (/bin/x)', 'main (/bin/x)'] }],
+  );
+});
+
 test('a header perf changed the shape of is counted as unparsed, not folded wrongly', () => {
   const { decoder } = foldOnTarget('garbage header line\n\t401000 main (/bin/x)\n\n');
   assert.deepEqual(decoder.result(), { samples: 0, unparsed: 1, uniqueStacks: 0, complete: true });

@@ -52,6 +52,12 @@ export class App {
   private profile: Profile | null = null;
   private pendingFinding: string | null = null;
   private firstPaintMarked = false;
+  /**
+   * Views whose new profile is not rendered yet: only the shown tab renders before the first paint, the
+   * others right after it (or at once when their tab is selected first).
+   */
+  private readonly pendingViews = new Map<TabId, () => void>();
+  private pendingTimer = 0;
   private readonly stopThemeWatch: () => void;
   /** Whether any data (live sample, profile, comparison) has been shown. */
   hasData = false;
@@ -182,6 +188,7 @@ export class App {
   }
 
   private onTab(id: TabId): void {
+    this.renderPending(id);
     if (this.state.tab !== id) this.save({ tab: id });
     // Views that draw on canvas need to be visible to measure themselves.
     requestAnimationFrame(() => {
@@ -250,11 +257,13 @@ export class App {
     this.profile = p;
     this.showData();
     this.banner.setProfile(p);
-    this.cpu.setProfile(p);
-    this.syscalls.setProfile(p);
-    this.network.setProfile(p);
-    this.hotspots.setProfile(p);
-    this.findings.setProfile(p);
+    this.pendingViews.set('cpu', () => this.cpu.setProfile(p));
+    this.pendingViews.set('syscalls', () => this.syscalls.setProfile(p));
+    this.pendingViews.set('network', () => this.network.setProfile(p));
+    this.pendingViews.set('hotspots', () => this.hotspots.setProfile(p));
+    this.pendingViews.set('findings', () => this.findings.setProfile(p));
+    this.renderPending(this.state.tab);
+    // The flame graph builds its tree lazily, when it is first drawn.
     this.flame.setData(
       p.folded,
       p.hotspots.filter((x) => x.kernel).map((x) => x.symbol),
@@ -265,6 +274,18 @@ export class App {
     this.onTab(this.state.tab);
     if (this.pendingFinding) this.showFinding(this.pendingFinding);
     this.markFirstPaint();
+    // Queued after the first-paint callback: the hidden views render once the shown one is on screen.
+    cancelAnimationFrame(this.pendingTimer);
+    this.pendingTimer = requestAnimationFrame(() => setTimeout(() => this.renderPending(), 0));
+  }
+
+  /** Render the views still waiting for the profile: one tab's, or all. */
+  private renderPending(id?: TabId): void {
+    for (const [tab, render] of [...this.pendingViews]) {
+      if (id !== undefined && tab !== id) continue;
+      this.pendingViews.delete(tab);
+      render();
+    }
   }
 
   setCompare(before: Profile, after: Profile, c: Comparison): void {

@@ -26,6 +26,7 @@ export interface PageDocument {
 }
 
 export interface PageApp {
+  handle(message: unknown): void;
   selectTab(id: string): void;
   renderFlameNow(): boolean;
   flameStats: { buildMs: number; drawMs: number; frames: number; drawn: number };

@@ -152,6 +152,8 @@ export class FlameGraphView {
               'unchanged',
               h('span', { class: 'swatch swatch-match' }),
               'search match',
+              h('span', { class: 'swatch swatch-coalesced' }),
+              'frames < 0.5 px',
             )
           : h(
               'span',

@@ -99,8 +99,9 @@ ks=
 if [ "$0" = perf-lens-record ]; then
   # A copy of the kernel's symbol table for perf script afterwards (--kallsyms): reading /proc/kallsyms
   # (the kernel formats ~100k lines) is a large part of perf script's start-up, and here it overlaps the window
-  # instead of delaying the result. Kept only when complete (a full disk leaves no truncated copy).
-  { cat /proc/kallsyms > kallsyms.part 2>/dev/null && mv kallsyms.part kallsyms || rm -f kallsyms.part; } & ks=$!
+  # instead of delaying the result; at nice 19, so the profiled process keeps the CPU. Kept only when complete
+  # (a full disk leaves no truncated copy).
+  { nice -n 19 cat /proc/kallsyms > kallsyms.part 2>/dev/null && mv kallsyms.part kallsyms || rm -f kallsyms.part; } & ks=$!
 fi
 n=0
 while alive; do

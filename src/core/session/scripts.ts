@@ -148,7 +148,8 @@ shift 3
 cd "$dir" || exit 3
 ks=
 if [ -s kallsyms ]; then
-  IFS=' ' read -r a _ < kallsyms || a=
+  # The first text symbol's address (per-CPU symbols at the top are 0 even for root).
+  a=$(awk '$2 == "T" || $2 == "t" { print $1; exit }' kallsyms 2>/dev/null)
   case "$a" in *[1-9a-fA-F]*) ks=--kallsyms=kallsyms ;; esac
 fi
 if [ "$mode" = children ]; then order=--children; else order=--no-children; fi

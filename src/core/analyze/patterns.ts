@@ -21,6 +21,10 @@ export const SPINLOCK_SLOW_PATH =
  */
 export const CPU_CLOCK_ARTIFACT = /^(?:finish_task_switch(?:\.\S+)?|_raw_spin_unlock_irqrestore|_raw_spin_unlock_irq)$/;
 
+/** The kernel's block layer and direct/buffered file I/O paths: the process itself reads or writes a disk. */
+export const BLOCK_IO =
+  /^(?:submit_bio\w*|__submit_bio\w*|blk_mq_\w+|blk_finish_plug|bio_\w+|iomap_dio_\w+|__blkdev_direct_IO\w*|blkdev_\w+|ext4_(?:file_write_iter|file_read_iter|sync_file|dio_\w+)|xfs_file_\w+|btrfs_(?:direct_\w+|sync_file)|filemap_write_and_wait_range|file_write_and_wait_range|io_schedule(?:_timeout)?|folio_wait_bit\w*|wait_on_page_bit\w*)$/;
+
 /** The kernel side of a write(2) to an eventfd. */
 export const EVENTFD_WRITE_KERNEL = /^eventfd_write$/;
 /** libc's write wrappers. */

@@ -81,6 +81,13 @@ export const THRESHOLDS = {
   // ---- io-wait -----------------------------------------------------------------------------------
   /** Host iowait (percent of all CPUs) for the io-wait finding (below the io-bound verdict's). */
   IO_WAIT_FINDING: 5,
+  /**
+   * io_uring_enter calls per second from which the process's own io_uring waits can explain the host's
+   * iowait (a task sleeping in io_uring_enter with requests in flight is counted as iowait).
+   */
+  IO_URING_IOWAIT_MIN_ENTER: 100,
+  /** Percent of samples with block-layer frames from which the process does disk I/O itself. */
+  BLOCK_IO_MIN_STACK_SHARE: 1,
 
   // ---- user-code-hot -----------------------------------------------------------------------------
   /** Self share of the hottest named user-space function. */

@@ -54,7 +54,11 @@ export function decideVerdict(f: Facts): Verdict {
       ? `${pct(f.procSys)} system vs ${pct(f.procUsr)} user, ${f.cpuSource}`
       : `${f.cpuSource}`;
 
-  if (f.hostIowait !== null && f.hostIowait >= T.IO_BOUND_IOWAIT) {
+  if (f.hostIowait !== null && f.hostIowait >= T.IO_WAIT_FINDING && f.ioUringIowait !== null) {
+    evidence.push(
+      `Host iowait: ${pct(f.hostIowait)} of all CPUs (${f.hostSource}), most likely ${f.name}'s own io_uring waits, which the kernel counts as iowait: idle CPU, not a disk.`,
+    );
+  } else if (f.hostIowait !== null && f.hostIowait >= T.IO_BOUND_IOWAIT) {
     evidence.push(
       `Host iowait: ${pct(f.hostIowait)} of all CPUs (${f.hostSource}); iowait is host-wide, not per process.`,
     );
@@ -120,7 +124,7 @@ function hostVerdict(f: Facts, evidence: string[]): Verdict {
   if (busy < T.IDLE_MAX_HOST_BUSY) {
     return { kind: 'idle', summary: `Idle: ${scope} is ${pct(busy)} busy (${f.hostSource}).`, evidence, ...base };
   }
-  if (f.hostIowait !== null && f.hostIowait >= T.IO_BOUND_IOWAIT) {
+  if (f.hostIowait !== null && f.hostIowait >= T.IO_BOUND_IOWAIT && f.ioUringIowait === null) {
     return {
       kind: 'io-bound',
       summary: `I/O-bound: ${scope} spends ${pct(f.hostIowait)} of its CPU time waiting for I/O with ${load} (${f.hostSource}).`,

@@ -24,6 +24,8 @@ const SCENARIOS = [
   'batched-uring',
   'unprivileged',
   'io-wait',
+  'io-wait-quiet',
+  'demo-light-quiet',
   'pingpong',
   'listen-overflow',
   'nic-drops',
@@ -247,6 +249,48 @@ describe('scenario: direct synchronous writes (io-wait)', () => {
     // iowait is only counted on idle CPUs; the host had none idle while other work ran (see README).
     assert.notEqual(run('io-wait').result.verdict.kind, 'io-bound');
     absent('io-wait', 'io-wait');
+  });
+});
+
+describe('scenario: direct synchronous writes on an otherwise idle host (io-wait-quiet)', () => {
+  it('is io-bound, with the iowait and where it was measured', () => {
+    const { verdict } = run('io-wait-quiet').result;
+    assert.equal(verdict.kind, 'io-bound');
+    assert.match(
+      verdict.summary,
+      /^I\/O-bound: the host spends 1\d\.\d% of its CPU time waiting for I\/O \(mpstat\) while dd uses/,
+    );
+    const f = finding('io-wait-quiet', 'io-wait');
+    assert.equal(f.severity, 'critical');
+    assert.match(f.evidence[0], /block I\/O/);
+    evidenceIsSourced({ ...f, evidence: f.evidence.slice(0, 1) });
+    absent('io-wait-quiet', 'not-saturated', 'host-cpu-contention');
+  });
+});
+
+describe('scenario: the demo under one wrk connection on an otherwise idle host (demo-light-quiet)', () => {
+  it("reads the host's iowait as the server's own io_uring waits: not io-bound, idle left, not saturated", () => {
+    const { verdict } = run('demo-light-quiet').result;
+    // Measured: 48% iowait with no file I/O at all — Linux counts io_uring_enter waits with requests in flight.
+    assert.notEqual(verdict.kind, 'io-bound');
+    assert.ok(
+      verdict.evidence.some((e) => /own io_uring waits/.test(e)),
+      verdict.evidence.join('\n'),
+    );
+    const io = finding('demo-light-quiet', 'io-wait');
+    assert.equal(io.severity, 'info');
+    assert.match(io.title, /io_uring/);
+    assert.ok(io.evidence.some((e) => /io_uring_enter calls \(perf stat\)/.test(e)));
+    assert.ok(io.evidence.some((e) => /No block-layer .* 0% of samples \(perf script\)/.test(e)));
+    const ns = finding('demo-light-quiet', 'not-saturated');
+    assert.ok(
+      ns.evidence.some((e) => /counted as iowait while io_uring waits \(mpstat\)/.test(e)),
+      ns.evidence.join('\n'),
+    );
+    evidenceIsSourced({ ...ns, evidence: ns.evidence.slice(0, -1) }); // the last one explains, it measures nothing
+    absent('demo-light-quiet', 'host-cpu-contention');
+    // The wake-up storm is there at this rate too.
+    finding('demo-light-quiet', 'eventfd-wakeup-storm');
   });
 });
 

@@ -310,6 +310,34 @@ const cases: Case[] = [
     observe: has('io-wait'),
     expect: [false, true, true],
   },
+  {
+    // The process's io_uring waits explain the iowait: 20% iowait is no longer io-bound, the finding is info.
+    name: 'IO_URING_IOWAIT_MIN_ENTER',
+    values: around(T.IO_URING_IOWAIT_MIN_ENTER, 1),
+    build: (enter) =>
+      profileWith({
+        cpu: { system: { usr: 40, nice: 0, sys: 5, iowait: 20, irq: 0, softirq: 0, steal: 0, idle: 35 } },
+        ioUring: { enterPerSecond: enter, submitPerSecond: enter, completePerSecond: null, source: 'perf stat' },
+      }),
+    observe: (r) => `${r.verdict.kind}/${severity('io-wait')(r)}`,
+    expect: ['io-bound/critical', 'user-bound/info', 'user-bound/info'],
+  },
+  {
+    // ... unless the process's own stacks show block I/O: then the iowait is (also) its disk.
+    name: 'BLOCK_IO_MIN_STACK_SHARE',
+    values: around(T.BLOCK_IO_MIN_STACK_SHARE, 0.1),
+    build: (share) =>
+      profileWith({
+        cpu: { system: { usr: 40, nice: 0, sys: 5, iowait: 20, irq: 0, softirq: 0, steal: 0, idle: 35 } },
+        ioUring: { enterPerSecond: 5000, submitPerSecond: 5000, completePerSecond: null, source: 'perf stat' },
+        folded: stacksWith(
+          'server;main;io_uring_submit;entry_SYSCALL_64_[k];io_submit_sqes_[k];ext4_file_write_iter_[k];iomap_dio_rw_[k];submit_bio_[k]',
+          share,
+        ),
+      }),
+    observe: (r) => `${r.verdict.kind}/${severity('io-wait')(r)}`,
+    expect: ['user-bound/info', 'io-bound/critical', 'io-bound/critical'],
+  },
   // user-code-hot
   {
     name: 'USER_HOT_TOP_SELF',

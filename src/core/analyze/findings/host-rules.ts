@@ -1,5 +1,5 @@
 /** Findings about the process's place on the host: I/O wait, hot user code, idle capacity, CPU contention. */
-import { busyThreads, coresUsed } from '../facts';
+import { busyThreads, coresUsed, effectiveHostIdle } from '../facts';
 import { coresOf, num, pct, rate } from '../format';
 import { UNRESOLVED } from '../patterns';
 import { THRESHOLDS as T } from '../thresholds';
@@ -8,6 +8,21 @@ import type { Rule } from './types';
 export const ioWait: Rule = (f) => {
   const iowait = f.hostIowait;
   if (iowait === null || iowait < T.IO_WAIT_FINDING) return null;
+  if (f.ioUringIowait !== null) {
+    return {
+      id: 'io-wait',
+      severity: 'info',
+      title: `I/O wait ${pct(iowait)}: probably io_uring waiting on sockets, not a disk`,
+      evidence: [
+        `Host iowait: ${pct(iowait)} of all CPUs (${f.hostSource}) — CPUs idle while a task is marked as waiting for I/O.`,
+        ...f.ioUringIowait,
+      ],
+      fixes: [],
+      verify:
+        'Check the disks while the server runs: `iostat -x 1` with its devices near 0 %util and no r/s or w/s means this iowait is io_uring’s accounting, and those CPUs are free for work. Stopping the load makes it vanish with the waits.',
+      symbols: [],
+    };
+  }
   const evidence = [
     `Host iowait: ${pct(iowait)} of all CPUs (${f.hostSource}) — CPUs idle while a task waits on block I/O.`,
     'iowait is host-wide and only counted on otherwise idle CPUs: it can hide on a busy host and include other processes.',
@@ -63,12 +78,17 @@ export const notSaturated: Rule = (f, verdict) => {
   if (utilisation >= T.NOT_SATURATED_MAX_UTILISATION) return null;
   const hottest = Math.max(0, ...f.threads.map((t) => t.cpu ?? 0));
   if (hottest >= T.NOT_SATURATED_MAX_THREAD_CPU) return null;
-  if (f.hostIdle !== null && f.hostIdle < T.NOT_SATURATED_MIN_HOST_IDLE) return null;
+  const idle = effectiveHostIdle(f);
+  if (idle !== null && idle < T.NOT_SATURATED_MIN_HOST_IDLE) return null;
   const evidence = [
     `The process uses ${coresOf(used, f.coresAvailable)}, ${pct(utilisation)} of the ${num(cap)} core${cap === 1 ? '' : 's'} its busy threads could use (${f.cpuSource}).`,
     `No thread is saturated: the busiest runs at ${pct(hottest)} of a core (${f.threadSource}).`,
   ];
-  if (f.hostIdle !== null) evidence.push(`The host keeps ${pct(f.hostIdle)} idle (${f.hostSource}).`);
+  if (f.hostIdle !== null && idle !== null && idle !== f.hostIdle) {
+    evidence.push(
+      `The host keeps ${pct(idle)} idle: ${pct(f.hostIdle)} idle plus ${pct(idle - f.hostIdle)} counted as iowait while io_uring waits (${f.hostSource}).`,
+    );
+  } else if (f.hostIdle !== null) evidence.push(`The host keeps ${pct(f.hostIdle)} idle (${f.hostSource}).`);
   if (f.procUsr !== null && f.procSys !== null) {
     evidence.push(`Split: ${pct(f.procUsr)} user, ${pct(f.procSys)} system of one core (${f.cpuSource}).`);
   }
@@ -92,7 +112,8 @@ export const notSaturated: Rule = (f, verdict) => {
 };
 
 export const hostCpuContention: Rule = (f, verdict) => {
-  if (verdict.kind === 'idle' || f.hostIdle === null || f.hostIdle >= T.RUN_QUEUE_MAX_HOST_IDLE) return null;
+  const idle = effectiveHostIdle(f);
+  if (verdict.kind === 'idle' || idle === null || idle >= T.RUN_QUEUE_MAX_HOST_IDLE) return null;
   const busy = busyThreads(f).filter((t) => t.wait !== null);
   if (busy.length === 0) return null;
   const wait = busy.reduce((s, t) => s + (t.wait ?? 0), 0) / busy.length;
@@ -103,7 +124,7 @@ export const hostCpuContention: Rule = (f, verdict) => {
     title: `Waiting for a CPU: busy threads are runnable but not running ${pct(wait)} of the time`,
     evidence: [
       `Busy threads spend on average ${pct(wait)} of the time runnable but waiting for a CPU — run-queue delay, not I/O wait (${f.threadSource}).`,
-      `The host has ${pct(f.hostIdle)} idle (${f.hostSource}): other processes compete for the CPUs${f.requestsPerSecond ? ' (a load generator on the same host counts)' : ''}.`,
+      `The host has ${pct(idle)} idle (${f.hostSource}): other processes compete for the CPUs${f.requestsPerSecond ? ' (a load generator on the same host counts)' : ''}.`,
     ],
     fixes: [],
     verify:

@@ -288,8 +288,10 @@ function checkParser(c: ParserCase, runs: number, seed: number | undefined): num
   let slowest = 0;
   fc.assert(
     fc.property(fc.oneof({ arbitrary: mutated(c.inputs), weight: 3 }, { arbitrary: randomText, weight: 1 }), (text) => {
-      // PERF_LENS_FUZZ_TRACE=FILE: each input is written there first, so a hang leaves it behind.
-      if (process.env.PERF_LENS_FUZZ_TRACE) writeFileSync(process.env.PERF_LENS_FUZZ_TRACE, text, 'latin1');
+      // PERF_LENS_FUZZ_TRACE=FILE: each input is written to FILE.<case> first, so a hang leaves it behind (one
+      // file per case: the cases after a hung one must not overwrite its input).
+      if (process.env.PERF_LENS_FUZZ_TRACE)
+        writeFileSync(`${process.env.PERF_LENS_FUZZ_TRACE}.${c.name.replace(/[^A-Za-z0-9]+/g, '-')}`, text, 'latin1');
       const t0 = performance.now();
       try {
         c.parse(text);

@@ -77,9 +77,9 @@ export class CollapseLimitError extends Error {
 // The Perl script's `(\d+)*` is written `(\d+)?` here: both must be followed by whitespace, so they match the
 // same lines with the same captures, but V8 backtracks through `(\d+)*` exponentially in the length of a
 // digit run that is NOT followed by whitespace (30 digits took minutes).
-const HEADER_RE = /^([^ \t\n\v\f\r][^\n]+?)[ \t\n\v\f\r]+(\d+)\/*(\d+)?[ \t\n\v\f\r]+/;
+export const HEADER_RE = /^([^ \t\n\v\f\r][^\n]+?)[ \t\n\v\f\r]+(\d+)\/*(\d+)?[ \t\n\v\f\r]+/;
 const EVENT_RE = /:[ \t\n\v\f\r]*(\d+)?[ \t\n\v\f\r]+([^ \t\n\v\f\r]+):[ \t\n\v\f\r]*$/;
-const STACK_RE = /^[ \t\n\v\f\r]*(\w+)[ \t\n\v\f\r]*([^\n]+) \(([^\n]*)\)/;
+export const STACK_RE = /^[ \t\n\v\f\r]*(\w+)[ \t\n\v\f\r]*([^\n]+) \(([^\n]*)\)/;
 const GO_METHOD_RE = /\.\(.*\)\./;
 const JIT_MAP_RE = /\/tmp\/perf-\d+\.map/;
 
@@ -89,6 +89,85 @@ function isSpace(c: number): boolean {
 
 function isWord(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+type HeaderMatch = [string, string, string, string | undefined];
+
+/**
+ * HEADER_RE's captures in linear time. The regex backtracks quadratically on lines with a long run of
+ * blanks or no blank at all (measured: 16,000 chars took 0.4 s, 200,000 never finished), which hostile or
+ * corrupt input reaches. The lazy `[^\n]+?` takes the shortest name whose end starts a blank run followed
+ * by the `pid[/tid]` field and a blank; every position inside one blank run gives the same answer, so a
+ * run that fails is skipped whole. HEADER_RE stays the specification (the tests compare both).
+ */
+export function matchHeader(line: string): HeaderMatch | null {
+  if (line.includes('\n')) {
+    // Never from the line splitter; kept exact for direct callers.
+    const m = HEADER_RE.exec(line);
+    return m ? [m[0], m[1], m[2], m[3]] : null;
+  }
+  const n = line.length;
+  if (n === 0 || isSpace(line.charCodeAt(0))) return null;
+  let e = 2;
+  while (e < n) {
+    if (!isSpace(line.charCodeAt(e))) {
+      e++;
+      continue;
+    }
+    let f = e;
+    while (f < n && isSpace(line.charCodeAt(f))) f++;
+    let g = f;
+    while (g < n && isDigit(line.charCodeAt(g))) g++;
+    if (g > f) {
+      let k = g;
+      while (k < n && line.charCodeAt(k) === 47) k++;
+      let t = k;
+      while (t < n && isDigit(line.charCodeAt(t))) t++;
+      if (t < n && isSpace(line.charCodeAt(t))) {
+        let end = t;
+        while (end < n && isSpace(line.charCodeAt(end))) end++;
+        return [line.slice(0, end), line.slice(0, e), line.slice(f, g), t > k ? line.slice(k, t) : undefined];
+      }
+      // (\d+) giving digits back cannot help: \/* then (\d+)? would take them and the blank is still missing.
+    }
+    e = f; // every start inside this blank run fails the same way
+  }
+  return null;
+}
+
+/**
+ * STACK_RE's captures (`/^\s*(\w+)\s*(.+) \((.*)\)/`) without its backtracking, which is quadratic on a
+ * line that does not match (a long word run with no " (…)", or many " (" after the last ")"). The regex
+ * prefers the longest address and blank run, then the last " (" that has a ")" after it; when that leaves
+ * the name empty it gives back one blank, then one address character.
+ */
+export function matchFrame(line: string): [string, string, string, string] | null {
+  if (line.includes('\n')) {
+    // Never from the line splitter; kept exact for direct callers.
+    const m = STACK_RE.exec(line);
+    return m ? [m[0], m[1], m[2], m[3]] : null;
+  }
+  const n = line.length;
+  let i = 0;
+  while (i < n && isSpace(line.charCodeAt(i))) i++;
+  const pcStart = i;
+  while (i < n && isWord(line.charCodeAt(i))) i++;
+  const pcEnd = i;
+  if (pcEnd === pcStart) return null;
+  while (i < n && isSpace(line.charCodeAt(i))) i++;
+  const close = line.lastIndexOf(')');
+  const open = close >= 2 ? line.lastIndexOf(' (', close - 2) : -1;
+  if (open < pcStart + 2) return null;
+  let pc: string;
+  let funcStart: number;
+  if (open >= i + 1) [pc, funcStart] = [line.slice(pcStart, pcEnd), i];
+  else if (open - 1 >= pcEnd) [pc, funcStart] = [line.slice(pcStart, pcEnd), open - 1];
+  else [pc, funcStart] = [line.slice(pcStart, pcEnd - 1), pcEnd - 1];
+  return [line.slice(0, close + 1), pc, line.slice(funcStart, open), line.slice(open + 2, close)];
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function isLowerHex(c: number): boolean {
@@ -366,7 +445,7 @@ export class StackCollapser {
     this.slowLines++;
     const line = start === 0 && end === s.length ? s : s.slice(start, end);
     if (!isSpace(c0)) {
-      const h = HEADER_RE.exec(line);
+      const h = matchHeader(line);
       if (h) {
         this.header(line, h);
         return;
@@ -428,7 +507,7 @@ export class StackCollapser {
     this.truncatedThisSample = false;
   }
 
-  private header(line: string, h: RegExpExecArray): void {
+  private header(line: string, h: HeaderMatch): void {
     const comm = h[1];
     let pid = h[2];
     let tid = h[3];
@@ -493,7 +572,7 @@ export class StackCollapser {
   }
 
   private frameUnitRegex(line: string): number {
-    const m = STACK_RE.exec(line);
+    const m = matchFrame(line);
     if (!m) return UNRECOGNIZED;
     return this.unitOf(m[2], m[3], m[1]);
   }

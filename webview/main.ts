@@ -52,8 +52,12 @@ function start(): void {
   const wanted = document.body.dataset.mode === 'report' ? 'report' : 'vscode';
   const host = createHost(wanted);
   const w = window as unknown as { perfLens: App };
-  let app = (w.perfLens = new App(root, host));
   if (host.mode === 'vscode') {
+    // `ready` goes out before the App is built, so the extension's answer (a round trip through VS Code's
+    // IPC) travels while the panel is being constructed. Messages are events: none can be handled before
+    // this task (which builds the App) ends.
+    host.post({ type: 'ready' });
+    let app = (w.perfLens = new App(root, host));
     window.addEventListener('message', (e: MessageEvent) => {
       // The extension starts every replay (new session, another profile, a comparison) with `init`:
       // a panel that already shows something starts afresh, keeping the view state.
@@ -64,9 +68,8 @@ function start(): void {
       }
       app.handle(data);
     });
-    host.post({ type: 'ready' });
   } else {
-    readReportData(app);
+    readReportData((w.perfLens = new App(root, host)));
   }
 }
 

@@ -67,8 +67,8 @@ describe('panel (VS Code webview)', () => {
       assert.equal(await rows.first().getAttribute('class'), 'hot');
       // Per-CPU bars: one for "all" and one per CPU.
       assert.equal(await p.page.locator('.percpu .bar').count(), profile.cpu.perCpu.length + 1);
-      // The uPlot charts are drawn (canvas with pixels).
-      assert.ok((await countCanvasPixels(p.page, '.cpu-view .chart canvas')) > 500);
+      // The uPlot charts are made the frame after the first paint: wait for them (canvas with pixels).
+      assert.ok((await waitForCanvasPixels(p.page, '.cpu-view .chart canvas', 501)) > 500);
 
       await selectTab(p, /Hotspots/);
       const hot = p.page.locator('.hotspots-view tbody tr');

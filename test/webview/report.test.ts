@@ -12,14 +12,7 @@ import type { Comparison } from '../../src/core/analyze/compare-types';
 import { UserError } from '../../src/core/errors';
 import type { Profile } from '../../src/core/profile';
 import { renderHtmlReport, writeHtmlReport } from '../../src/core/report/html';
-import {
-  countCanvasPixels,
-  waitForCanvasPixels,
-  launchBrowser,
-  loadFixtureProfile,
-  openReport,
-  type WebviewBrowser,
-} from './harness';
+import { waitForCanvasPixels, launchBrowser, loadFixtureProfile, openReport, type WebviewBrowser } from './harness';
 import type { PageDocument, PageElement, PageStyle } from './page-types';
 // Browser globals inside page callbacks (they run in Chromium; see page-types.ts).
 declare const document: PageDocument;
@@ -71,7 +64,8 @@ describe('HTML report', () => {
       const page = r.page;
       assert.equal(await page.locator('.verdict-summary').textContent(), profile.verdict.summary);
       assert.equal(await page.locator('.cpu-view .pl-table tbody tr').count(), profile.threads.length);
-      assert.ok((await countCanvasPixels(page, '.cpu-view .chart canvas')) > 500);
+      // The charts are made the frame after the first paint.
+      assert.ok((await waitForCanvasPixels(page, '.cpu-view .chart canvas', 501)) > 500);
       await page.locator('vscode-tab-header', { hasText: /Hotspots/ }).click();
       assert.equal(await page.locator('.hotspots-view tbody tr').count(), profile.hotspots.length);
       assert.equal(await page.locator('.hotspots-view .source-link').count(), 0, 'no source links without VS Code');

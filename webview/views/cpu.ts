@@ -55,6 +55,8 @@ export class CpuView {
   private threads: ThreadStat[] = [];
   private hot = new Set<number>();
   private visible = false;
+  /** The frame that will create the charts (0: none asked for). */
+  private chartsFrame = 0;
 
   constructor(sort: SortState | undefined, onSort: (s: SortState) => void) {
     this.summary = h('p', { class: 'cpu-summary' });
@@ -267,12 +269,24 @@ export class CpuView {
     this.hostPlot?.setSize({ width: this.width(this.hostChartEl), height: 180 });
   }
 
-  private updateCharts(): void {
+  private updateCharts(create = false): void {
     if (!this.visible || this.procChartEl.clientWidth === 0) return;
-    const t = this.timeline.map((s) => s.t);
     const has = this.timeline.length > 0;
     this.procChartEl.classList.toggle('no-data', !has);
     this.hostChartEl.classList.toggle('no-data', !has);
+    if (!this.procPlot && !create) {
+      // Making the two uPlot charts (canvas, axes, legend tables, a forced layout) costs a frame's worth of
+      // main-thread time: the verdict, summary, per-CPU bars and thread table paint first, the charts (in
+      // boxes that already have their height) one frame later, with whatever data has arrived by then.
+      if (!this.chartsFrame)
+        this.chartsFrame = requestAnimationFrame(() => {
+          this.chartsFrame = 0;
+          this.updateCharts(true);
+          if (this.procPlot) performance.mark('perf-lens:charts-created');
+        });
+      return;
+    }
+    const t = this.timeline.map((s) => s.t);
     const pv = (k: 'usr' | 'sys' | 'wait') => this.timeline.map((s) => s.process?.[k] ?? null);
     const sv = (k: FieldKey) => this.timeline.map((s) => s.system?.[k] ?? null);
     const procData: uPlot.AlignedData = [t, pv('usr'), pv('sys'), pv('wait')];

@@ -225,6 +225,8 @@ export class App {
         if (!sample) return this.log('warn', 'dropped a live sample without a time');
         const threads = sanitizeThreads(msg.threads);
         this.showData();
+        // Live samples come one a second: no first paint to protect, the charts may draw at once.
+        this.cpu.allowCharts();
         this.cpu.addLive(sample, threads, sanitizePerCpu(msg.perCpu));
         if (!this.profile) this.banner.setLive(sample.process?.cpu ?? null, threads.length, msg.perCpu.length || null);
         return;
@@ -327,7 +329,13 @@ export class App {
     this.firstPaintMarked = true;
     performance.mark('perf-lens:profile-rendered');
     // The frame after the DOM update is the first one showing the profile.
-    requestAnimationFrame(() => setTimeout(() => performance.mark('perf-lens:first-paint'), 0));
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        performance.mark('perf-lens:first-paint');
+        // The CPU tab's charts are made only now, for the next frame (see CpuView.updateCharts).
+        this.cpu.allowCharts();
+      }, 0),
+    );
   }
 
   /** For tests and the benchmark: the flame graph's last build/draw timings. */

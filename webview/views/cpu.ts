@@ -55,8 +55,7 @@ export class CpuView {
   private threads: ThreadStat[] = [];
   private hot = new Set<number>();
   private visible = false;
-  /** The frame that will create the charts (0: none asked for). */
-  private chartsFrame = 0;
+  private chartsAllowed = false;
 
   constructor(sort: SortState | undefined, onSort: (s: SortState) => void) {
     this.summary = h('p', { class: 'cpu-summary' });
@@ -240,6 +239,13 @@ export class CpuView {
     );
   }
 
+  /** The charts may be made from now on (the rest of the view has been painted). */
+  allowCharts(): void {
+    if (this.chartsAllowed) return;
+    this.chartsAllowed = true;
+    this.updateCharts();
+  }
+
   show(): void {
     this.visible = true;
     this.updateCharts();
@@ -269,23 +275,16 @@ export class CpuView {
     this.hostPlot?.setSize({ width: this.width(this.hostChartEl), height: 180 });
   }
 
-  private updateCharts(create = false): void {
+  private updateCharts(): void {
     if (!this.visible || this.procChartEl.clientWidth === 0) return;
     const has = this.timeline.length > 0;
     this.procChartEl.classList.toggle('no-data', !has);
     this.hostChartEl.classList.toggle('no-data', !has);
-    if (!this.procPlot && !create) {
-      // Making the two uPlot charts (canvas, axes, legend tables, a forced layout) costs a frame's worth of
-      // main-thread time: the verdict, summary, per-CPU bars and thread table paint first, the charts (in
-      // boxes that already have their height) one frame later, with whatever data has arrived by then.
-      if (!this.chartsFrame)
-        this.chartsFrame = requestAnimationFrame(() => {
-          this.chartsFrame = 0;
-          this.updateCharts(true);
-          if (this.procPlot) performance.mark('perf-lens:charts-created');
-        });
-      return;
-    }
+    // Making the two uPlot charts (canvas, axes, legend tables, a forced layout) costs a frame's worth of
+    // main-thread time: the panel allows them once the verdict, summary, per-CPU bars and thread table are on
+    // screen (`allowCharts`), and they appear one frame later in boxes that already have their height.
+    if (!this.procPlot && !this.chartsAllowed) return;
+    const create = !this.procPlot;
     const t = this.timeline.map((s) => s.t);
     const pv = (k: 'usr' | 'sys' | 'wait') => this.timeline.map((s) => s.process?.[k] ?? null);
     const sv = (k: FieldKey) => this.timeline.map((s) => s.system?.[k] ?? null);
@@ -316,6 +315,7 @@ export class CpuView {
       this.procPlot.setData(procData);
       this.hostPlot?.setData(hostData);
     }
+    if (create) performance.mark('perf-lens:charts-created');
     // Without a cursor on the chart the legend shows the latest sample rather than dashes.
     const last = t.length - 1;
     if (last >= 0) for (const plot of [this.procPlot, this.hostPlot]) plot?.setLegend({ idx: last });

@@ -13,6 +13,7 @@ test('perf record / script argv', () => {
     'perf',
     'record',
     '--no-buildid-cache',
+    '--no-buildid',
     '-F',
     '999',
     '-g',
@@ -26,7 +27,7 @@ test('perf record / script argv', () => {
     'sleep',
     '2',
   ]);
-  assert.deepEqual(perfRecordArgv({ pid: 42, output: '/x/p.data', callGraph: 'dwarf', frequency: 99 }).slice(3, 7), [
+  assert.deepEqual(perfRecordArgv({ pid: 42, output: '/x/p.data', callGraph: 'dwarf', frequency: 99 }).slice(4, 8), [
     '-F',
     '99',
     '--call-graph',

@@ -32,8 +32,6 @@ export function perfRecordArgv(o: PerfRecordArgvOptions): string[] {
     checkToolPath(o.toolPath, 'perf'),
     'record',
     '--no-buildid-cache',
-    // No build-id pass at exit (it writes /tmp/perf-vdso.so-XXXXXX, left behind when perf is killed in it).
-    '--no-buildid',
     '-F',
     checkPositiveInt(o.frequency ?? 999, 'sampling frequency', 100_000),
   ];

@@ -128,9 +128,6 @@ export function perfRecordCore(plan: RecordPlan): string[] {
     'record',
     // No copies of every binary into ~/.debug: nothing is left on the target after the session.
     '--no-buildid-cache',
-    // No build-id pass at exit: perf script runs right after on the same binaries, and that pass writes the
-    // process's vDSO to /tmp/perf-vdso.so-XXXXXX, left behind whenever perf is killed during it (a cancel).
-    '--no-buildid',
     '-F',
     String(plan.frequency),
     ...cg,

@@ -13,7 +13,6 @@ test('perf record / script argv', () => {
     'perf',
     'record',
     '--no-buildid-cache',
-    '--no-buildid',
     '-F',
     '999',
     '-g',
@@ -27,7 +26,7 @@ test('perf record / script argv', () => {
     'sleep',
     '2',
   ]);
-  assert.deepEqual(perfRecordArgv({ pid: 42, output: '/x/p.data', callGraph: 'dwarf', frequency: 99 }).slice(4, 8), [
+  assert.deepEqual(perfRecordArgv({ pid: 42, output: '/x/p.data', callGraph: 'dwarf', frequency: 99 }).slice(3, 7), [
     '-F',
     '99',
     '--call-graph',

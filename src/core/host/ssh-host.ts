@@ -159,23 +159,15 @@ export class SshHost implements Host {
   }
 
   private async queryMasterPid(): Promise<number | null> {
-    // Right after `ssh -f` returns the master may not answer on its socket yet, and a loaded machine can
-    // make one check miss (seen in CI under the fault tests): a few tries, about 10 s at most in all.
-    const deadline = Date.now() + 10_000;
-    for (let attempt = 0; ; attempt++) {
-      if (this.disposed) return null;
-      const proc = startProcess({
-        file: this.sshPath,
-        args: ['-o', `ControlPath=${this.controlPath}`, '-O', 'check', '--', this.common.destination],
-        env: {},
-        run: { timeoutMs: Math.max(1000, Math.min(5000, deadline - Date.now())) },
-      });
-      const raw = await proc.result;
-      const m = /Master running \(pid=(\d+)\)/.exec(raw.stderr);
-      if (m) return Number(m[1]);
-      if (Date.now() + 250 >= deadline || attempt >= 5) return null;
-      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-    }
+    const proc = startProcess({
+      file: this.sshPath,
+      args: ['-o', `ControlPath=${this.controlPath}`, '-O', 'check', '--', this.common.destination],
+      env: {},
+      run: { timeoutMs: 5000 },
+    });
+    const raw = await proc.result;
+    const m = /Master running \(pid=(\d+)\)/.exec(raw.stderr);
+    return m ? Number(m[1]) : null;
   }
 
   /** What the user can type to reproduce a connection problem (quoted for a shell). */

@@ -9,10 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startDemoServer, startLoad, type DemoServer, type LoadRun } from '../helpers/demo-server';
 import { assertNothingLeft, ourProcesses } from '../helpers/processes';
+import { freePort } from '../helpers/sshd';
 import { VsCode, repoRoot } from './harness';
 
 // Long enough for the live checks to run while the recording still goes on.
@@ -33,18 +33,6 @@ const workspace = join(process.env.E2E_RUN_DIR ?? join(repoRoot, '.run', 'e2e', 
 const repoSources = new Map(
   readdirSync(join(repoDemo, 'src')).map((f) => [f, readFileSync(join(repoDemo, 'src', f), 'utf8')]),
 );
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function newDemoPid(before: Set<number>, timeoutMs: number): Promise<number> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {

@@ -71,7 +71,8 @@ function killQuietly(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (the kernel's choice, released before it returns). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -441,7 +441,9 @@ class Session {
         this.progress(
           'record',
           elapsed / (seconds + 1),
-          `Recording ${Math.min(seconds, Math.floor(elapsed))}/${seconds} s: ${label}`,
+          // Rounded, not floored: Node's timers run on a millisecond clock and may fire a fraction of a
+          // millisecond early by performance.now(), and a floor would then print 0 twice and skip a count.
+          `Recording ${Math.min(seconds, Math.round(elapsed))}/${seconds} s: ${label}`,
         );
       }, 1000);
     };

@@ -17,6 +17,11 @@ export type { SshHostOptions } from './ssh-options';
 const DEFAULT_READ_LIMIT = 16 * 1024 * 1024;
 /** After ssh's stdin is closed, how long the remote side gets to clean up before the local client is killed. */
 const REMOTE_GRACE_MS = 3000;
+/** How long a new ControlMaster gets, over all tries, to answer `ssh -O check` (see queryMasterPid). */
+const MASTER_CHECK_BUDGET_MS = 10_000;
+/** One `ssh -O check` at most this long (a master that answers does so in ~10 ms, ~100 ms under load). */
+const MASTER_CHECK_TIMEOUT_MS = 4000;
+const MASTER_CHECK_TRIES = 6;
 
 interface WrapperState {
   pgid: number | null;
@@ -150,24 +155,56 @@ export class SshHost implements Host {
         this.tryCommand(),
       );
     }
-    const pid = await this.queryMasterPid();
-    if (pid === null) {
+    const check = await this.queryMasterPid();
+    if (typeof check !== 'number') {
       killProcessesUsing(`ControlPath=${controlPath}`);
-      throw new HostError(`ssh connected to ${this.description} but the shared connection is not answering.`, 'SSH');
+      throw new HostError(
+        `ssh connected to ${this.description} but the shared connection is not answering (ssh -O check: ${check.why}).`,
+        'SSH',
+        `Try again; if it keeps failing, run \`${this.tryCommand()} true\` in a terminal to see the problem.`,
+      );
     }
-    this.masterPid = pid;
+    // Only here, once the master answered: from connect()'s return until the master dies or is closed,
+    // masterProcessId is its PID (the fault tests read it mid-session to kill the master).
+    this.masterPid = check;
   }
 
-  private async queryMasterPid(): Promise<number | null> {
-    const proc = startProcess({
-      file: this.sshPath,
-      args: ['-o', `ControlPath=${this.controlPath}`, '-O', 'check', '--', this.common.destination],
-      env: {},
-      run: { timeoutMs: 5000 },
-    });
-    const raw = await proc.result;
-    const m = /Master running \(pid=(\d+)\)/.exec(raw.stderr);
-    return m ? Number(m[1]) : null;
+  /**
+   * The new master's PID, from `ssh -O check` on its socket (which also proves multiplexing works).
+   *
+   * Several tries with a short back-off, within MASTER_CHECK_BUDGET_MS: under load in a CI-like run (the
+   * fault tests, two demo servers under wrk pegging both cores) a single check once failed right after a
+   * successful `ssh -f`, and the session was lost for nothing. Why that one check failed is not known (not
+   * reproduced: 80 master start-ups under the same load, every check answered within 200 ms). It is not the
+   * socket missing: ssh listens on it before `ssh -f` forks and returns, so waiting for the file first
+   * would not help; a second chance does. A master that really died costs a few seconds more (at most
+   * MASTER_CHECK_TRIES tries), and the error then carries ssh's own last line.
+   * (An earlier retry loop was reverted because "ssh drops during recording" then failed twice. Not its
+   * doing: that test fired only on the exact text "Recording 1/", which the 1 s progress timer can skip
+   * (with a floor, "0" twice then "2"), so the session ran in full without the drop; the master's PID was
+   * there, since it is set here before connect() returns and the session's first command runs.)
+   */
+  private async queryMasterPid(): Promise<number | { why: string }> {
+    const deadline = performance.now() + MASTER_CHECK_BUDGET_MS;
+    for (let attempt = 1; ; attempt++) {
+      const left = deadline - performance.now();
+      const proc = startProcess({
+        file: this.sshPath,
+        args: ['-o', `ControlPath=${this.controlPath}`, '-O', 'check', '--', this.common.destination],
+        env: {},
+        run: { timeoutMs: Math.max(500, Math.min(MASTER_CHECK_TIMEOUT_MS, left)) },
+      });
+      const raw = await proc.result;
+      const m = /Master running \(pid=(\d+)\)/.exec(raw.stderr);
+      if (m) return Number(m[1]);
+      const pause = Math.min(100 * 2 ** attempt, 1000);
+      if (this.disposed || attempt >= MASTER_CHECK_TRIES || performance.now() + pause >= deadline) {
+        const last = raw.stderr.trim().split(/\r?\n/).pop()?.slice(0, 200);
+        const why = raw.timedOut ? `no answer within ${Math.round(raw.durationMs)} ms` : last || 'no message';
+        return { why: `${why}; ${attempt} ${attempt === 1 ? 'try' : 'tries'}` };
+      }
+      await new Promise((r) => setTimeout(r, pause));
+    }
   }
 
   /** What the user can type to reproduce a connection problem (quoted for a shell). */

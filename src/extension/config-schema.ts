@@ -12,6 +12,7 @@ export type ToolName = (typeof TOOL_NAMES)[number];
 
 export type SudoMode = 'never' | 'ask' | 'passwordless';
 export type CallGraphMode = 'fp' | 'dwarf' | 'none';
+export type RecordScope = 'auto' | 'process' | 'system';
 
 export interface PerfLensConfig {
   /** Recording window, seconds. */
@@ -19,6 +20,8 @@ export interface PerfLensConfig {
   /** perf sampling frequency, Hz. */
   frequency: number;
   callGraph: CallGraphMode;
+  /** Where perf samples (see SessionOptions.recordScope). */
+  recordScope: RecordScope;
   strace: boolean;
   sudo: SudoMode;
   toolPaths: Partial<Record<ToolName, string>>;
@@ -33,6 +36,7 @@ export const DEFAULT_CONFIG: Readonly<PerfLensConfig> = Object.freeze({
   duration: 10,
   frequency: 999,
   callGraph: 'fp',
+  recordScope: 'auto',
   strace: false,
   sudo: 'ask',
   toolPaths: {},
@@ -197,6 +201,13 @@ export function validateConfig(
       DEFAULT_CONFIG.callGraph,
       problems,
     ),
+    recordScope: oneOf(
+      'recordScope',
+      get('recordScope'),
+      ['auto', 'process', 'system'] as const,
+      DEFAULT_CONFIG.recordScope,
+      problems,
+    ),
     strace: typeof strace === 'boolean' ? strace : DEFAULT_CONFIG.strace,
     sudo: oneOf('sudo', get('sudo'), ['never', 'ask', 'passwordless'] as const, DEFAULT_CONFIG.sudo, problems),
     toolPaths,
@@ -220,6 +231,7 @@ export function sessionOptionsFrom(
     durationSeconds: config.duration,
     frequency: config.frequency,
     callGraph: config.callGraph,
+    recordScope: config.recordScope,
     strace: config.strace,
     perfDataMaxMiB: config.perfDataMaxMiB,
     sudo,

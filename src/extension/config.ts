@@ -8,6 +8,7 @@ const KEYS: ReadonlyArray<keyof PerfLensConfig> = [
   'duration',
   'frequency',
   'callGraph',
+  'recordScope',
   'strace',
   'sudo',
   'toolPaths',

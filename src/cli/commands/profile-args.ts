@@ -37,6 +37,7 @@ const OPTIONS = {
   duration: { type: 'string' },
   frequency: { type: 'string' },
   'call-graph': { type: 'string' },
+  scope: { type: 'string' },
   strace: { type: 'boolean' },
   sudo: { type: 'string' },
   json: { type: 'string' },
@@ -129,6 +130,13 @@ export function parseProfileArgs(argv: string[]): ProfileArgs {
       throw new UserError(`--call-graph must be fp, dwarf or none, not ${JSON.stringify(cg)}`, usageHint);
     }
     options.callGraph = cg;
+  }
+  if (values.scope !== undefined) {
+    const sc = values.scope;
+    if (sc !== 'auto' && sc !== 'process' && sc !== 'system') {
+      throw new UserError(`--scope must be auto, process or system, not ${JSON.stringify(sc)}`, usageHint);
+    }
+    options.recordScope = sc;
   }
   if (values.strace) options.strace = true;
   if (values.sudo !== undefined) {

@@ -35,6 +35,8 @@ How:
   --duration S         recording window in seconds (default 10)
   --frequency HZ       perf sampling frequency (default 999)
   --call-graph MODE    fp (default), dwarf (bigger perf.data, works without frame pointers) or none
+  --scope SCOPE        where perf samples: auto (default: all CPUs when allowed, keeping the process's
+                       samples — far cheaper for the server than attaching to its threads), system or process
   --strace             also run strace -c -f (slows the server down a lot: it says how much first)
   --sudo MODE          never (default) or passwordless (sudo -n) for perf and tracepoints
 

@@ -36,6 +36,9 @@ export function resolveOptions(partial: Partial<SessionOptions>): SessionOptions
   if (!['fp', 'dwarf', 'none'].includes(o.callGraph)) {
     throw new UserError(`callGraph must be fp, dwarf or none (got ${String(o.callGraph)})`, null);
   }
+  if (o.recordScope !== undefined && !['auto', 'process', 'system'].includes(o.recordScope)) {
+    throw new UserError(`recordScope must be auto, process or system (got ${String(o.recordScope)})`, null);
+  }
   if (!['never', 'passwordless', 'password'].includes(o.sudo)) {
     throw new UserError(`sudo must be never, passwordless or password (got ${String(o.sudo)})`, null);
   }

@@ -12,6 +12,7 @@ import { FoldDecoder } from './fold-decode';
 import { hotspotsFromFold } from './hotspots';
 import { foldCollapser } from './integrations';
 import { FOLD_AWK, POSTPROCESS_SCRIPT } from './scripts';
+import { checkPid } from '../collect/argv';
 
 export interface PostprocessOutcome {
   fold: FoldDecoder;
@@ -34,7 +35,7 @@ const MAX_REPORT_CHARS = 4 * 1024 * 1024;
 
 /** How the hotspots and the folded stacks were made, for the Profile's sources. */
 export const FOLD_COMMAND =
-  'perf script -i perf.data [--kallsyms=kallsyms] -F comm,pid,tid,time,event,ip,sym,dso --no-inline | awk (unique stacks counted on the target) | stackcollapse-perf';
+  'perf script -i perf.data [--kallsyms=kallsyms] [--pid=PID] -F comm,pid,tid,time,event,ip,sym,dso --no-inline | awk (unique stacks counted on the target) | stackcollapse-perf';
 export const HOTSPOTS_COMMAND =
   'self and children per function and object, from the same perf script samples (as perf report --children --sort dso,sym)';
 
@@ -48,6 +49,8 @@ export interface PostprocessOptions {
   timeoutMs: number;
   /** Also run `perf report` beside `perf script` (default: no — the hotspots come from the samples). */
   withReport?: boolean;
+  /** Keep only this process's samples (a CPU-wide recording, `perf record -a`). */
+  pid?: number;
 }
 
 /** Everything the session takes from a recording's post-processing. */
@@ -140,7 +143,8 @@ export async function postprocess(host: Host, options: PostprocessOptions): Prom
   };
 
   const mode = options.withReport ? (options.children ? 'children' : 'self') : 'none';
-  const argv = ['sh', '-c', POSTPROCESS_SCRIPT, 'perf-lens-post', options.dir, FOLD_AWK, mode, options.perf];
+  const only = options.pid === undefined ? '' : checkPid(options.pid);
+  const argv = ['sh', '-c', POSTPROCESS_SCRIPT, 'perf-lens-post', options.dir, FOLD_AWK, mode, only, options.perf];
   const wrapped = options.privilege.wrap(argv);
   const result = await host.run(wrapped.argv, {
     signal: options.signal,

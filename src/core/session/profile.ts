@@ -28,9 +28,18 @@ import { parseStraceSummary } from '../collect/strace';
 import { resolveOptions, STRACE_COST_WARNING } from './options';
 import { FOLD_COMMAND, HOTSPOTS_COMMAND, postprocessRecording } from './postprocess';
 import { choosePrivilege, sudoRefused, type Privilege } from './privilege';
-import { record, perfRecordCore, perfStatArgv, straceArgv, type RecordPlan } from './record';
+import {
+  COUNT_SECONDS,
+  countsBeforeSampling,
+  record,
+  perfRecordCore,
+  perfStatArgv,
+  straceArgv,
+  type RecordPlan,
+} from './record';
 import { NET_SNAPSHOT, PREPARE_SCRIPT } from './scripts';
 import { splitSections } from './sections';
+import { chooseRecordScope, type RecordScope } from './scope';
 import { chooseStatEvents, parsePrepareOutput, perfSupportsControl } from './prepare';
 import type { SessionEvent, SessionOptions, SessionPhase, TargetSpec } from './types';
 
@@ -282,6 +291,8 @@ class Session {
       pid: target.pid,
       dir: '',
       seconds: this.opts.durationSeconds,
+      scope: 'process',
+      countSeconds: Math.min(this.opts.durationSeconds, COUNT_SECONDS),
       perf: null,
       frequency: this.opts.frequency,
       callGraph: this.opts.callGraph,
@@ -342,6 +353,7 @@ class Session {
     } else {
       plan.perf = perf;
       plan.control = perfSupportsControl(caps.perfVersion);
+      plan.scope = this.chooseScope(privileged, paranoid, probe.cores);
       if (!privileged && paranoid > 1 && !probeSaid('perf-paranoid')) {
         addNote(this.g, {
           id: 'kernel-frames-missing',
@@ -395,6 +407,28 @@ class Session {
 
   private perfRecordTail: string | null = null;
 
+  private chooseScope(privileged: boolean, paranoid: number, cores: number | null): RecordScope {
+    const { scope, note } = chooseRecordScope({
+      asked: this.opts.recordScope ?? 'auto',
+      privileged,
+      paranoid,
+      busyCpus: this.busyCpus(cores),
+      frequency: this.opts.frequency,
+    });
+    if (note) addNote(this.g, note);
+    return scope;
+  }
+
+  /** Busy CPUs of the host by the live breakdown so far (all of them when there is none yet). */
+  private busyCpus(cores: number | null): number {
+    const first = this.sampler?.first();
+    const last = this.sampler?.latest();
+    const b = first && last && first !== last ? this.sampler!.between(first, last) : null;
+    const n = this.sampler?.cpuCount || cores || 1;
+    const idle = b?.system.idle;
+    return idle === null || idle === undefined ? n : Math.max(1, (n * (100 - idle)) / 100);
+  }
+
   private netNote(when: string, error: string): void {
     addNote(this.g, {
       id: 'network-counters-unreadable',
@@ -422,13 +456,21 @@ class Session {
         ? `perf record -F ${plan.frequency}${plan.callGraph === 'none' ? '' : ` -g (${plan.callGraph})`}`
         : null,
       plan.statEvents.length > 0 || plan.eventfdFilter
-        ? `perf stat on ${plan.statEvents.length + (plan.eventfdFilter ? 1 : 0)} tracepoints`
+        ? `perf stat on ${plan.statEvents.length + (plan.eventfdFilter ? 1 : 0)} tracepoints${countsBeforeSampling(plan) ? ' (done)' : ` (first ${plan.countSeconds} s)`}`
         : null,
       plan.strace ? 'strace -c -f' : null,
       'live /proc sampler',
     ].filter(Boolean);
     const label = what.join(', ');
-    this.progress('record', 0, plan.perf ? `Starting perf on PID ${plan.pid}…` : `Recording ${seconds} s: ${label}`);
+    this.progress(
+      'record',
+      0,
+      countsBeforeSampling(plan)
+        ? `Counting system calls for ${plan.countSeconds} s while perf starts on PID ${plan.pid}…`
+        : plan.perf
+          ? `Starting perf on PID ${plan.pid}…`
+          : `Recording ${seconds} s: ${label}`,
+    );
     this.windowStart = this.sampler?.latest() ?? null;
     const startClock = () => {
       // The window starts when perf really samples (it takes a moment to attach): the averages and the
@@ -476,9 +518,10 @@ class Session {
         try {
           const result = outcome.stat.parser.end();
           this.g.stat = result;
-          this.g.statCommand = perfStatArgv(plan).join(' ');
-          if (result.elapsedSeconds && result.elapsedSeconds > 0)
-            this.g.recordedSeconds = Math.round(result.elapsedSeconds * 100) / 100;
+          // Counting costs a syscall-heavy server ~15% while it runs, so it counts for a short time (record.ts).
+          this.g.statCommand = `${perfStatArgv(plan).join(' ')} (${plan.countSeconds} s, ${
+            countsBeforeSampling(plan) ? 'while perf record started' : 'at the start of the window'
+          })`;
         } catch (e) {
           if (!this.cancelled)
             this.partial(`perf stat output could not be read: ${e instanceof Error ? e.message : String(e)}`);
@@ -508,7 +551,12 @@ class Session {
   private recordOutcome(plan: RecordPlan, o: Awaited<ReturnType<typeof record>>): void {
     const src = (tool: string, argv: string[]) => this.g.sources.push({ tool, command: argv.join(' '), version: null });
     if (plan.perf)
-      src('perf record', [...perfRecordCore(plan), `(${plan.seconds} s from when sampling started, ended by SIGINT)`]);
+      src('perf record', [
+        ...perfRecordCore(plan),
+        `(${plan.seconds} s from when sampling started, ended by SIGINT${
+          plan.scope === 'system' ? `; all CPUs sampled, PID ${plan.pid}'s samples kept by perf script --pid` : ''
+        })`,
+      ]);
     this.g.sources.push({
       tool: 'live sampler',
       command: `/proc/${plan.pid}/{stat,task/*/stat,task/*/schedstat,task/*/status}, /proc/stat every 1 s`,
@@ -580,6 +628,7 @@ class Session {
       dir: plan.dir,
       perf: plan.perf,
       children: plan.callGraph !== 'none',
+      pid: plan.scope === 'system' ? plan.pid : undefined,
       privilege,
       signal: this.ctl.signal,
       timeoutMs: Math.max(120_000, this.opts.durationSeconds * 20_000),

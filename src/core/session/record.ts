@@ -1,7 +1,16 @@
 /**
  * The recording phase: `perf record` (sampling with call graphs into the private temp dir), `perf stat -I`
  * on chosen tracepoints (counted in the kernel, streamed every second so a cut-short session keeps what
- * was counted), and `strace -c -f` only when asked. They run at the same time, for the same window.
+ * was counted), and `strace -c -f` only when asked.
+ *
+ * What it costs the profiled server decides how each runs (measured on the demo server under wrk, 2 cores,
+ * no PMU: docs/BENCHMARKS.md "Observer overhead"):
+ * - Sampling: CPU-wide when allowed, the target's samples kept afterwards (scope.ts says why).
+ * - Counting: every enabled syscall tracepoint runs a handler on every system call of the process, ~15% of
+ *   requests/s for a server making ~400K syscalls/s. Rates are what the analysis needs, so perf stat counts
+ *   for COUNT_SECONDS only — while perf record is still starting (it spends 1–4 s reading kernel symbols),
+ *   before its sampling is enabled — so the counts cost little and the sampled stacks never include the
+ *   tracepoint handlers.
  */
 import type { Host, RunResult } from '../host/types';
 import type { Privilege } from './privilege';
@@ -11,6 +20,10 @@ export interface RecordPlan {
   pid: number;
   dir: string;
   seconds: number;
+  /** "system": sample every CPU (`-a`) and keep the target's samples afterwards; "process": `-p PID`. */
+  scope: 'process' | 'system';
+  /** How long perf stat counts (≤ seconds); see the file comment. */
+  countSeconds: number;
   /** perf binary, or null when perf cannot run (then only live data is gathered). */
   perf: string | null;
   frequency: number;
@@ -45,6 +58,8 @@ const START_TIMEOUT_SECONDS = 30;
 const STOP_GRACE_SECONDS = 20;
 /** How long after the window perf stat and strace may still run before they count as hung. */
 const COUNT_GRACE_SECONDS = 15;
+/** perf stat's counting time: rates over 2 s of a steady server are as good as over 10, at a fifth of the cost. */
+export const COUNT_SECONDS = 2;
 
 /**
  * `perf record -p PID` in the background of a small shell that ends it with SIGINT when the window is over
@@ -56,15 +71,18 @@ const COUNT_GRACE_SECONDS = 15;
  * "control" mode (perf ≥ 5.10) it starts with its events disabled (`-D -1`), the shell enables them through
  * perf's control FIFO and waits for the ack, and only then prints `@recording` and starts the clock — so the
  * window is N seconds of actual sampling, and the caller can start its other counters at that moment.
+ * With a delay ($4, quarter seconds), it enables sampling no earlier than that after perf was launched: perf stat
+ * counts in that time (see the file comment).
  * The shell prints perf's PID first, so SIGINT can end the recording early and gracefully (target exited).
  * A perf that does not start sampling within START_TIMEOUT_SECONDS, or has not ended STOP_GRACE_SECONDS after
  * its SIGINT, is stopped (TERM, then KILL) with a line on stderr that says so: a hung perf must not hold the
  * session until the host's timeout. As perf-lens-record ($0) it also copies /proc/kallsyms into the work dir
  * during the window, for the post-processing (POSTPROCESS_SCRIPT in scripts.ts).
- *   $1 window in quarter seconds   $2 "control" | "plain"   $3 work dir   then the perf argv.
+ *   $1 window in quarter seconds   $2 "control" | "plain"   $3 work dir   $4 delay in quarter seconds
+ *   then the perf argv.
  */
 export const RECORD_WRAPPER = String.raw`
-ticks=$1; mode=$2; dir=$3; shift 3
+ticks=$1; mode=$2; dir=$3; delay=$4; shift 4
 cd "$dir" || exit 3
 if [ "$mode" = control ] && ! mkfifo ctl.fifo ack.fifo 2>/dev/null; then mode=plain; fi
 if [ "$mode" = control ]; then "$@" -D -1 --control=fifo:ctl.fifo,ack.fifo & p=$!; else "$@" & p=$!; fi
@@ -82,6 +100,8 @@ stop() {
   kill -KILL "$p" 2>/dev/null
 }
 if [ "$mode" = control ]; then
+  i=0
+  while [ "$i" -lt "$delay" ] && alive; do sleep 0.25 2>/dev/null || sleep 1; i=$((i + 1)); done
   exec 3<>ctl.fifo 4<>ack.fifo
   echo enable >&3
   ( IFS= read -r a <&4 && echo "$a" > acked ) & r=$!
@@ -128,11 +148,14 @@ export function perfRecordCore(plan: RecordPlan): string[] {
     'record',
     // No copies of every binary into ~/.debug: nothing is left on the target after the session.
     '--no-buildid-cache',
+    // No build-id pass over all samples when perf stops: it is slow for a CPU-wide recording, and a perf killed
+    // during it (a cancel) leaves its /tmp/perf-vdso.so-XXXXXX behind. The binaries are read right after, on
+    // the same host, by path.
+    '--no-buildid',
     '-F',
     String(plan.frequency),
     ...cg,
-    '-p',
-    String(plan.pid),
+    ...(plan.scope === 'system' ? ['-a'] : ['-p', String(plan.pid)]),
     '-o',
     `${plan.dir}/${PERF_DATA}`,
     '--max-size',
@@ -149,6 +172,8 @@ export function perfRecordArgv(plan: RecordPlan): string[] {
     String(Math.max(1, Math.ceil(plan.seconds * 4))),
     plan.control ? 'control' : 'plain',
     plan.dir,
+    // A quarter second more than perf stat's count, so the two do not overlap.
+    String(countsBeforeSampling(plan) ? Math.ceil(plan.countSeconds * 4) + 1 : 0),
     ...perfRecordCore(plan),
   ];
 }
@@ -159,12 +184,17 @@ export function perfStatEvents(plan: Pick<RecordPlan, 'statEvents' | 'eventfdFil
   return events;
 }
 
+/** perf stat counts while perf record starts, before sampling is enabled (needs perf's control FIFO). */
+export function countsBeforeSampling(plan: RecordPlan): boolean {
+  return plan.perf !== null && plan.control === true && (plan.statEvents.length > 0 || plan.eventfdFilter !== null);
+}
+
 /** `perf stat -I 1000 -x, --log-fd 1` on the plan's tracepoints: counts stream to stdout every second. */
 export function perfStatArgv(plan: RecordPlan): string[] {
   return buildPerfStatArgv({
     pid: plan.pid,
     events: perfStatEvents(plan),
-    durationSeconds: plan.seconds,
+    durationSeconds: Math.min(plan.seconds, plan.countSeconds),
     intervalMs: 1000,
     csv: true,
     toStdout: true,
@@ -202,6 +232,7 @@ export function straceArgv(plan: RecordPlan): string[] {
     String(Math.max(1, Math.ceil(plan.seconds * 4))),
     'plain',
     plan.dir || '/',
+    '0',
     plan.strace!,
     '-c',
     '-f',
@@ -268,24 +299,30 @@ export async function record(
           started(); // if perf never got to sampling, the counters still run for the window
         })
     : Promise.resolve(null);
+  // perf stat has nothing to write after its count: still running well past it, it is hung.
+  const countTimeoutMs = (Math.min(plan.seconds, plan.countSeconds) + COUNT_GRACE_SECONDS) * 1000;
+  const runStat = (): Promise<RunResult | null> =>
+    stat && !signals.cancel.aborted && !signals.stopCounting.aborted
+      ? run(perfStatArgv(plan), both, {
+          keepStdout: false,
+          onStdoutLine: (l) => stat.push(l),
+          timeoutMs: countTimeoutMs,
+        }).catch(() => null)
+      : Promise.resolve(null);
+  // Counting while perf record starts (its sampling waits for the count: see RECORD_WRAPPER's delay).
+  const early = countsBeforeSampling(plan) ? runStat() : null;
   if (!plan.perf) started();
   await sampling;
   recordingAtMs = performance.now();
   onRecording();
 
   const counting = signals.cancel.aborted || signals.stopCounting.aborted || (plan.perf !== null && perfEnded);
-  // perf stat and strace have nothing to write after the window: still running well past it, they are hung.
-  const countTimeoutMs = (plan.seconds + COUNT_GRACE_SECONDS) * 1000;
+  // strace has nothing to write after the window: still running well past it, it is hung.
+  const straceTimeoutMs = (plan.seconds + COUNT_GRACE_SECONDS) * 1000;
   const [statResult, straceResult] = await Promise.all([
-    stat && !counting
-      ? run(perfStatArgv(plan), both, {
-          keepStdout: false,
-          onStdoutLine: (l) => stat.push(l),
-          timeoutMs: countTimeoutMs,
-        }).catch(() => null)
-      : Promise.resolve(null),
+    early ?? (counting ? Promise.resolve(null) : runStat()),
     plan.strace && !counting
-      ? run(straceArgv(plan), both, { maxOutputBytes: 1 << 20, timeoutMs: countTimeoutMs }).catch(() => null)
+      ? run(straceArgv(plan), both, { maxOutputBytes: 1 << 20, timeoutMs: straceTimeoutMs }).catch(() => null)
       : Promise.resolve(null),
   ]);
   const perfResult = await perfRecord;

@@ -23,6 +23,12 @@ export interface SessionOptions {
   sudoPassword?: string;
   /** Tool binaries, when not on PATH. */
   toolPaths?: Partial<Record<'perf' | 'pidstat' | 'mpstat' | 'strace' | 'ss' | 'nstat' | 'ethtool', string>>;
+  /**
+   * Where perf samples: "system" samples every CPU and keeps the target's samples (cheap for the target),
+   * "process" attaches to the target's threads (no privileges needed, but costs a server that switches
+   * threads often much more), "auto" (default) takes "system" when allowed and the host is not too large.
+   */
+  recordScope?: 'auto' | 'process' | 'system';
   /** Seconds of live-only monitoring before recording starts (default 0). */
   liveOnly?: boolean;
 }

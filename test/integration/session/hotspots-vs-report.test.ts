@@ -43,6 +43,9 @@ test('hotspots from the samples match perf report on the same perf.data', { time
       pid: demo.pid,
       dir,
       seconds: 3,
+      // CPU-wide, as the session records when it may: the comparison then also checks the --pid filtering.
+      scope: 'system' as const,
+      countSeconds: 2,
       perf: 'perf',
       frequency: 999,
       callGraph: 'fp' as const,
@@ -89,9 +92,21 @@ test('hotspots from the samples match perf report on the same perf.data', { time
 
     // perf script with the recording's kallsyms copy folds exactly what it folds reading /proc/kallsyms itself;
     // a copy without addresses (what an unprivileged reader gets) is not used.
+    // The recording holds every process's samples; --pid keeps the demo's, and only the demo's.
+    const demoOnly = await postprocessRecording(host, { ...options(), dir, privilege, pid: demo.pid });
+    const demoStacks = [...(demoOnly.collapser?.stacks().keys() ?? [])];
+    assert.ok(demoStacks.length > 10);
+    assert.deepEqual(
+      demoStacks.filter((k) => !k.startsWith('tcp_demo')),
+      [],
+    );
     const withCopy = await postprocessRecording(host, { ...options(), dir, privilege });
     const stacks = withCopy.collapser?.stacks();
     assert.ok(stacks && stacks.size > 10);
+    assert.ok(
+      [...stacks.keys()].some((k) => k.startsWith('wrk')),
+      'without --pid, the load generator sampled on the other CPU is there',
+    );
     assert.ok(
       [...stacks.keys()].some((k) => k.includes('do_syscall_64')),
       'kernel frames are symbolised',

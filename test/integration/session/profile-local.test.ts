@@ -44,6 +44,26 @@ test('profiles the loaded demo server by port: threads, hot path, eventfd writes
     assert.equal(r.profile.target.transport, 'local');
     process.stderr.write(`# local: first live event after ${r.firstLiveMs} ms\n`);
     assert.deepEqual(leftoverTempDirs(tmp.dir), [], 'perf.data and its temp dir are gone');
+    // As root, perf sampled every CPU and only the demo's samples were kept; the counts came before sampling.
+    const record = r.profile.sources.find((s) => s.tool === 'perf record');
+    assert.match(record?.command ?? '', / -a /);
+    assert.match(record?.command ?? '', /PID \d+'s samples kept by perf script --pid/);
+    assert.match(
+      r.profile.sources.find((s) => s.tool === 'perf stat')?.command ?? '',
+      /\(2 s, while perf record started\)$/,
+    );
+    const others = r.profile.folded.filter((f) => !f.stack.startsWith('tcp_demo'));
+    assert.deepEqual(others.slice(0, 3), [], 'no stack of another process (wrk runs on the other CPU)');
+  }),
+);
+
+test('per-thread sampling (scope "process") gives the same demo profile', T, () =>
+  withHost(async (host) => {
+    const r = await runProfile(host, { kind: 'pid', pid: demo.pid }, { durationSeconds: 2, recordScope: 'process' });
+    assertDemoProfile(r, demo.pid);
+    const record = r.profile.sources.find((s) => s.tool === 'perf record');
+    assert.match(record?.command ?? '', new RegExp(` -p ${demo.pid} `));
+    assert.doesNotMatch(record?.command ?? '', / -a /);
   }),
 );
 

@@ -115,6 +115,42 @@ test('locally: private and removed after success, after a cancel and after perf 
   await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
 });
 
+/** perf writes the vDSO it finds in samples to /tmp/perf-vdso.so-XXXXXX (a fixed folder, not TMPDIR). */
+function vdsoCopies(): string[] {
+  return readdirSync('/tmp').filter((e) => e.startsWith('perf-vdso.so-'));
+}
+
+test('a cancel in the middle of the sampling window leaves no copy of the vDSO in /tmp', async () => {
+  // perf record killed during its exit-time build-id pass used to leave one (the session now skips that pass).
+  const before = new Set(vdsoCopies());
+  const host = new LocalHost();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const controller = new AbortController();
+      const p = await profile(
+        host,
+        { kind: 'pid', pid: demo.pid },
+        { durationSeconds: 20 },
+        (e) => {
+          const n = e.type === 'progress' && e.phase === 'record' ? /^Recording (\d+)\//.exec(e.message) : null;
+          if (n && Number(n[1]) >= 1 + i) controller.abort();
+        },
+        controller.signal,
+      );
+      assert.equal(p.partial, true);
+      assert.match(p.partialReason ?? '', /cancelled during record/);
+    }
+  } finally {
+    await host.dispose();
+  }
+  await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
+  assert.deepEqual(
+    vdsoCopies().filter((e) => !before.has(e)),
+    [],
+    'no /tmp/perf-vdso.so-* left by the cancelled sessions',
+  );
+});
+
 test('over ssh: the same for the remote perf.data dir, the stdin FIFO dir and the local ControlPath dir', async () => {
   const host = new SshHost(sshd.target, sshd.sshHostOptions);
   let control: string | null = null;

@@ -141,13 +141,18 @@ const OBSERVERS: Observer[] = [
       const controller = new AbortController();
       let updates = 0;
       let resolveFirst!: () => void;
+      let live = false;
       const first = new Promise<void>((r) => (resolveFirst = r));
       const session = profile(
         host,
         { kind: 'pid', pid },
         { liveOnly: true },
         (e) => {
-          if (e.type === 'live' && ++updates === 1) resolveFirst();
+          if (e.type === 'live') updates++;
+          // Steady state: the probe at the start (tool versions, permissions: a second of short commands) is
+          // done once the session says it is only monitoring, and a breakdown has arrived.
+          if (e.type === 'progress' && e.phase === 'live') live = true;
+          if (live && updates > 0) resolveFirst();
         },
         controller.signal,
       );
@@ -272,7 +277,7 @@ export const observerBenchmark: Benchmark = {
         "starts and is stopped after wrk ends: perf record in the session's wrapper with the argv the session builds " +
         "(`perfRecordArgv`; wrk starts once perf says it samples), perf stat with the session's tracepoints and " +
         'eventfd write filter (`perfStatArgv`, counting through the run), strace ~0.3 s before, the live monitor ' +
-        '(`profile()` in live-only mode, as the panel runs it) once its first breakdown has arrived.',
+        '(`profile()` in live-only mode, as the panel runs it) once its start-up probe is done and its first breakdown has arrived.',
       'Each ratio is the median over the rounds of (requests/s with the observer) / (requests/s with nothing ' +
         "attached in the same round): pairing within a round cancels the machine's drift between rounds.",
       'Server, wrk and observer share the same 2 cores, so any CPU an observer takes is CPU the server or ' +

@@ -174,13 +174,13 @@ export class SshHost implements Host {
   /**
    * The new master's PID, from `ssh -O check` on its socket (which also proves multiplexing works).
    *
-   * Several tries with a short back-off, within MASTER_CHECK_BUDGET_MS: under load in a CI-like run (the
-   * fault tests, two demo servers under wrk pegging both cores) a single check once failed right after a
-   * successful `ssh -f`, and the session was lost for nothing. Why that one check failed is not known (not
-   * reproduced: 80 master start-ups under the same load, every check answered within 200 ms). It is not the
-   * socket missing: ssh listens on it before `ssh -f` forks and returns, so waiting for the file first
-   * would not help; a second chance does. A master that really died costs a few seconds more (at most
-   * MASTER_CHECK_TRIES tries), and the error then carries ssh's own last line.
+   * Several tries with a short back-off, within MASTER_CHECK_BUDGET_MS: on a saturated machine ssh itself
+   * stalls for seconds (measured here at load 11–18: `ssh -f` taking 2–41 s, one check getting no answer for
+   * 4 s right after a successful `ssh -f`), and a single check that missed lost a CI run's session for
+   * nothing. The socket is not what is missing: ssh listens on it before `ssh -f` forks and returns, so
+   * waiting for the file first would not help; another try once the stall passes can (no budget outlasts
+   * every stall: in one run the second check hung for 17 s more). A master that really died costs a few
+   * seconds more (at most MASTER_CHECK_TRIES tries), and the error carries ssh's own last line.
    * (An earlier retry loop was reverted because "ssh drops during recording" then failed twice. Not its
    * doing: that test fired only on the exact text "Recording 1/", which the 1 s progress timer can skip
    * (with a floor, "0" twice then "2"), so the session ran in full without the drop; the master's PID was

@@ -100,6 +100,8 @@ describe('hostile strings', () => {
       await p.page.locator('.hotspots-view .symbol').getByText(XSS, { exact: true }).click();
       assert.deepEqual(await p.posted(), [{ type: 'openSource', file: XSS2, line: 7, symbol: XSS }]);
       await p.send({ type: 'error', message: XSS });
+      // The message renders on the webview's next frame: wait for its text (an empty banner may be there first).
+      await p.page.locator('.banner-error', { hasText: XSS }).waitFor({ timeout: 10_000 });
       assert.match((await p.page.locator('.banner-error').textContent()) ?? '', /<img src=x onerror=alert\(1\)>/);
       await p.send({ type: 'status', phase: XSS, fraction: 0.5, message: XSS2 });
       await assertInert(p.page, p.dialogs);

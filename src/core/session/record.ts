@@ -303,11 +303,16 @@ export async function record(
   const countTimeoutMs = (Math.min(plan.seconds, plan.countSeconds) + COUNT_GRACE_SECONDS) * 1000;
   const runStat = (): Promise<RunResult | null> =>
     stat && !signals.cancel.aborted && !signals.stopCounting.aborted
-      ? run(perfStatArgv(plan), both, {
-          keepStdout: false,
-          onStdoutLine: (l) => stat.push(l),
-          timeoutMs: countTimeoutMs,
-        }).catch(() => null)
+      ? // A perf path the argv check refuses throws here: perf record says so; the window still runs.
+        Promise.resolve()
+          .then(() =>
+            run(perfStatArgv(plan), both, {
+              keepStdout: false,
+              onStdoutLine: (l) => stat.push(l),
+              timeoutMs: countTimeoutMs,
+            }),
+          )
+          .catch(() => null)
       : Promise.resolve(null);
   // Counting while perf record starts (its sampling waits for the count: see RECORD_WRAPPER's delay).
   const early = countsBeforeSampling(plan) ? runStat() : null;

@@ -92,11 +92,15 @@ function upToDate(): boolean {
 }
 
 export async function startDemoServer(
-  options: { threads?: number; port?: number; timeoutMs?: number } = {},
+  options: { threads?: number; port?: number; timeoutMs?: number; cpus?: string } = {},
 ): Promise<DemoServer> {
   const binary = await ensureDemoBuilt();
   const args = ['--port', String(options.port ?? 0), '--threads', String(options.threads ?? 2)];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // `cpus` (a taskset list): benchmarks pin the server and the load generator apart, so their placement
+  // by the scheduler does not swing the throughput they compare. taskset execs the binary: same PID.
+  const child = options.cpus
+    ? spawn('taskset', ['-c', checkCpuList(options.cpus), binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -146,7 +150,12 @@ async function killAndWait(child: ChildProcess, exited: Promise<void>): Promise<
   clearTimeout(timer);
 }
 
-export function startLoad(port: number, options: { seconds: number; connections: number }): LoadRun {
+function checkCpuList(cpus: string): string {
+  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(cpus)) throw new Error(`bad CPU list ${JSON.stringify(cpus)}`);
+  return cpus;
+}
+
+export function startLoad(port: number, options: { seconds: number; connections: number; cpus?: string }): LoadRun {
   for (const [name, value, max] of [
     ['port', port, 65535],
     ['seconds', options.seconds, 60],
@@ -156,7 +165,9 @@ export function startLoad(port: number, options: { seconds: number; connections:
   }
   const threads = Math.min(2, options.connections);
   const argv = [`-t${threads}`, `-c${options.connections}`, `-d${options.seconds}s`, `http://127.0.0.1:${port}/`];
-  const child = spawn('wrk', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = options.cpus
+    ? spawn('taskset', ['-c', checkCpuList(options.cpus), 'wrk', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('wrk', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));

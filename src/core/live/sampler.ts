@@ -9,6 +9,7 @@ import type { Host } from '../host/types';
 import { HostError } from '../host/types';
 import { breakdown, parseReading, type Breakdown, type Reading } from './reading';
 import { SAMPLER_SCRIPT } from './sampler-script';
+import { cpuCount, readProcLines } from './local-proc';
 
 export interface LiveUpdate {
   /** Seconds since `startedAtMs`. */
@@ -34,6 +35,8 @@ export interface LiveSamplerOptions {
   onUpdate: (update: LiveUpdate) => void;
   /** The process exited (or its PID now belongs to another process). */
   onTargetExit?: () => void;
+  /** Read /proc in this process instead of running SAMPLER_SCRIPT (default: when the host is local). */
+  inProcess?: boolean;
 }
 
 const MAX_LINE_BUFFER = 200_000;
@@ -94,7 +97,59 @@ export class LiveSampler {
     return this.done;
   }
 
-  private async run(): Promise<SamplerEnd> {
+  private run(): Promise<SamplerEnd> {
+    return (this.options.inProcess ?? this.host.kind === 'local') ? this.runInProcess() : this.runScript();
+  }
+
+  /** The target is on this machine: read /proc from here, on a timer (local-proc.ts says why). */
+  private async runInProcess(): Promise<SamplerEnd> {
+    const signal = this.controller.signal;
+    try {
+      const clk = await this.host.run(['getconf', 'CLK_TCK'], { signal, timeoutMs: 10_000 });
+      this.clockTicks = Number(clk.stdout.trim()) || 100;
+      this.cpuCount = await cpuCount();
+      const maxReadings = this.maxReadings();
+      const start = performance.now();
+      for (let n = 0; n < maxReadings && !signal.aborted; n++) {
+        const lines = await readProcLines(this.pid);
+        if (signal.aborted) break;
+        if (lines === null) {
+          this.markGone();
+          break;
+        }
+        this.onLine('@s');
+        for (const l of lines) this.onLine(l);
+        this.onLine('@e');
+        if (this.targetGone) break;
+        // On a fixed schedule (first reading, then +first, then every interval), not "interval after the
+        // reading", so the breakdowns stay one interval apart however long a reading takes.
+        const due = n === 0 ? this.firstMs() : this.firstMs() + n * this.everyMs();
+        await sleepUnless(Math.max(0, start + due - performance.now()), signal);
+      }
+      if (this.targetGone) return { reason: 'target-exited', message: `process ${this.pid} exited` };
+      if (signal.aborted) return { reason: 'stopped', message: null };
+      return { reason: 'limit', message: null };
+    } catch (e) {
+      if (signal.aborted) return { reason: 'stopped', message: null };
+      return { reason: 'failed', message: e instanceof Error ? e.message : String(e) };
+    } finally {
+      this.unlink();
+    }
+  }
+
+  private firstMs(): number {
+    return this.options.firstIntervalMs ?? 300;
+  }
+
+  private everyMs(): number {
+    return this.options.intervalMs ?? 1000;
+  }
+
+  private maxReadings(): number {
+    return Math.max(2, Math.ceil((this.options.maxSeconds * 1000) / this.everyMs()) + 2);
+  }
+
+  private async runScript(): Promise<SamplerEnd> {
     const first = ((this.options.firstIntervalMs ?? 300) / 1000).toFixed(3);
     const every = ((this.options.intervalMs ?? 1000) / 1000).toFixed(3);
     const maxReadings = Math.max(
@@ -177,4 +232,17 @@ export class LiveSampler {
     this.options.onTargetExit?.();
     this.controller.abort();
   }
+}
+
+function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -518,7 +518,7 @@ class Session {
         try {
           const result = outcome.stat.parser.end();
           this.g.stat = result;
-          // Counting costs a syscall-heavy server ~15% while it runs, so it counts for a short time (record.ts).
+          // Counting costs a syscall-heavy server ~15–30% while it runs, so it counts for a short time (record.ts).
           this.g.statCommand = `${perfStatArgv(plan).join(' ')} (${plan.countSeconds} s, ${
             countsBeforeSampling(plan) ? 'while perf record started' : 'at the start of the window'
           })`;

@@ -6,7 +6,7 @@
  * What it costs the profiled server decides how each runs (measured on the demo server under wrk, 2 cores,
  * no PMU: docs/BENCHMARKS.md "Observer overhead"):
  * - Sampling: CPU-wide when allowed, the target's samples kept afterwards (scope.ts says why).
- * - Counting: every enabled syscall tracepoint runs a handler on every system call of the process, ~15% of
+ * - Counting: every enabled syscall tracepoint runs a handler on every system call of the process, ~15–30% of
  *   requests/s for a server making ~400K syscalls/s. Rates are what the analysis needs, so perf stat counts
  *   for COUNT_SECONDS only — while perf record is still starting (it spends 1–4 s reading kernel symbols),
  *   before its sampling is enabled — so the counts cost little and the sampled stacks never include the

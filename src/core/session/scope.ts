@@ -1,8 +1,9 @@
 /**
  * Where perf samples. Attached to the target's threads (`-p`), perf's events are switched out and in at every
  * context switch of those threads (a timer reprogrammed each time): a server switching ~10K times/s per thread
- * loses ~30% of its requests/s, whatever the frequency. Sampling every CPU (`-a`) and keeping the target's
- * samples afterwards (`perf script --pid`) costs it ~1–3% (docs/BENCHMARKS.md, "Observer overhead"), but needs
+ * loses ~30–37% of its requests/s, whatever the frequency. Sampling every CPU (`-a`) and keeping the target's
+ * samples afterwards (`perf script --pid`) costs it ~4–11% on the same 2-vCPU VM (docs/BENCHMARKS.md, "Observer
+ * overhead"), but needs
  * root (or perf_event_paranoid ≤ 0), and its volume grows with the busy CPUs of the whole host. So: CPU-wide
  * when allowed and not too large; each fallback said, with what to change.
  */
@@ -23,7 +24,7 @@ export interface ScopeInput {
   frequency: number;
 }
 
-const COST = 'per-thread sampling costs a server that switches threads often up to ~30% of its throughput';
+const COST = 'per-thread sampling costs a server that switches threads often ~30% of its throughput';
 
 export function chooseRecordScope(i: ScopeInput): { scope: RecordScope; note: DataQualityNote | null } {
   if (i.asked === 'process') return { scope: 'process', note: null };

@@ -20,7 +20,10 @@ export interface ToolFact {
   version: string | null;
   /** The first line of its version output, as printed. */
   versionLine: string | null;
-  /** Installed AND answered its version query with exit status 0 (Debian's perf wrapper fails on kernel mismatch). */
+  /**
+   * Installed AND answered its version query with exit status 0 (Debian's perf wrapper fails on kernel mismatch);
+   * for perf, also a `perf version N` line with another status (see printedOwnVersion).
+   */
   works: boolean;
 }
 
@@ -120,6 +123,15 @@ function versionNumber(line: string | null): string | null {
 
 const KNOWN_PMUS = /^(cpu|cpu_core|cpu_atom|armv.*|arm_.*|cpum_cf)$/;
 
+/**
+ * perf printed `perf version N…` but did not exit 0: on a machine stalled for seconds, its `timeout 5` can end
+ * it after it printed (seen under CI-like load). A broken perf (a distribution's wrapper without the kernel's
+ * perf package) prints an error or warning instead, so the version line itself tells them apart.
+ */
+function printedOwnVersion(tool: ProbedTool, versionLine: string | null): boolean {
+  return tool === 'perf' && versionLine !== null && /^perf version \d/.test(versionLine);
+}
+
 export function parseProbeOutput(text: string): ProbeFacts {
   const kv = parseKeyValues(text);
   const get = (k: string) => kv.get(k);
@@ -131,7 +143,7 @@ export function parseProbeOutput(text: string): ProbeFacts {
       path,
       versionLine,
       version: versionNumber(versionLine),
-      works: path !== null && get(`status.${tool}`) === '0',
+      works: path !== null && (get(`status.${tool}`) === '0' || printedOwnVersion(tool, versionLine)),
     };
   }
   const distroId = unquoteOsRelease(get('os.ID'))?.toLowerCase() ?? null;

@@ -104,6 +104,21 @@ test('os-release quoting', () => {
   assert.equal(unquoteOsRelease(undefined), null);
 });
 
+test('perf that printed its version but was ended by the probe timeout works; a broken perf does not', () => {
+  // Seen under CI-like load: a machine stalled for seconds, `timeout 5` ended perf after it printed its version.
+  const slow = parseProbeOutput(fixture('debian12-root-vm').replace('status.perf=0', 'status.perf=124'));
+  assert.equal(slow.tools.perf.works, true);
+  assert.ok(!ids(slow).includes('perf-broken'));
+  // A perf wrapper without the kernel's perf package (Ubuntu's prints this warning), exit 1.
+  const broken = parseProbeOutput(
+    fixture('debian12-root-vm')
+      .replace('version.perf=perf version 6.1.192', 'version.perf=WARNING: perf not found for kernel 6.18.44')
+      .replace('status.perf=0', 'status.perf=1'),
+  );
+  assert.equal(broken.tools.perf.works, false);
+  assert.ok(ids(broken).includes('perf-broken'));
+});
+
 test('an output cut short is flagged, never read as "tool missing" silently', () => {
   const text = fixture('debian12-root-vm');
   const cut = text.slice(0, text.indexOf('path.perf'));

@@ -10,6 +10,7 @@ import { HostError } from '../host/types';
 import { breakdown, parseReading, type Breakdown, type Reading } from './reading';
 import { SAMPLER_SCRIPT } from './sampler-script';
 import { cpuCount, readProcLines } from './local-proc';
+import { sleepUnless } from '../sleep';
 
 export interface LiveUpdate {
   /** Seconds since `startedAtMs`. */
@@ -150,12 +151,9 @@ export class LiveSampler {
   }
 
   private async runScript(): Promise<SamplerEnd> {
-    const first = ((this.options.firstIntervalMs ?? 300) / 1000).toFixed(3);
-    const every = ((this.options.intervalMs ?? 1000) / 1000).toFixed(3);
-    const maxReadings = Math.max(
-      2,
-      Math.ceil((this.options.maxSeconds * 1000) / (this.options.intervalMs ?? 1000)) + 2,
-    );
+    const first = (this.firstMs() / 1000).toFixed(3);
+    const every = (this.everyMs() / 1000).toFixed(3);
+    const maxReadings = this.maxReadings();
     const argv = ['sh', '-c', SAMPLER_SCRIPT, 'perf-lens-live', String(this.pid), first, every, String(maxReadings)];
     try {
       const result = await this.host.run(argv, {
@@ -232,17 +230,4 @@ export class LiveSampler {
     this.options.onTargetExit?.();
     this.controller.abort();
   }
-}
-
-function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

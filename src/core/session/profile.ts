@@ -39,6 +39,7 @@ import {
 } from './record';
 import { NET_SNAPSHOT, PREPARE_SCRIPT } from './scripts';
 import { splitSections } from './sections';
+import { sleepUnless } from '../sleep';
 import { chooseRecordScope, type RecordScope } from './scope';
 import { chooseStatEvents, parsePrepareOutput, perfSupportsControl } from './prepare';
 import type { SessionEvent, SessionOptions, SessionPhase, TargetSpec } from './types';
@@ -501,7 +502,7 @@ class Session {
     } else {
       // Nothing to record with: the live sampler is the whole recording.
       startClock();
-      await sleep(seconds * 1000, AbortSignal.any([this.ctl.signal, this.stopCounting.signal]));
+      await sleepUnless(seconds * 1000, AbortSignal.any([this.ctl.signal, this.stopCounting.signal]));
     }
     if (this.progressTimer) clearInterval(this.progressTimer);
     this.progressTimer = null;
@@ -699,17 +700,4 @@ class Session {
 function signalName(n: number): string {
   const name = Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0];
   return name ?? `signal ${n}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -14,6 +14,7 @@
  */
 import type { Host, RunResult } from '../host/types';
 import type { Privilege } from './privilege';
+import { sleepUnless } from '../sleep';
 import { PerfStatParser, perfStatArgv as buildPerfStatArgv, type PerfStatEventSpec } from '../collect/perf-stat';
 
 export interface RecordPlan {
@@ -346,19 +347,6 @@ export async function record(
     recordingAtMs,
     endedAtMs: performance.now(),
   };
-}
-
-function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function delay(ms: number): Promise<void> {

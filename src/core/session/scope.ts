@@ -3,9 +3,8 @@
  * context switch of those threads (a timer reprogrammed each time): a server switching ~10K times/s per thread
  * loses ~30–37% of its requests/s, whatever the frequency. Sampling every CPU (`-a`) and keeping the target's
  * samples afterwards (`perf script --pid`) costs it ~4–11% on the same 2-vCPU VM (docs/BENCHMARKS.md, "Observer
- * overhead"), but needs
- * root (or perf_event_paranoid ≤ 0), and its volume grows with the busy CPUs of the whole host. So: CPU-wide
- * when allowed and not too large; each fallback said, with what to change.
+ * overhead"), but needs root (or perf_event_paranoid ≤ 0), and its volume grows with the busy CPUs of the whole
+ * host. So: CPU-wide when allowed and not too large; each fallback said, with what to change.
  */
 import type { DataQualityNote } from '../profile';
 

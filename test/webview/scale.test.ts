@@ -28,7 +28,8 @@ describe('flame graph at scale', () => {
       await p.send({ type: 'profile', profile });
       await p.page.waitForSelector('.verdict-summary');
       await p.page.locator('vscode-tab-header', { hasText: /Flame graph/ }).click();
-      await p.page.waitForFunction(() => document.querySelector('.flame-canvas')!.height > 18);
+      // A canvas not yet drawn is already 150 px high (the HTML default): wait for the drawn graph itself.
+      await p.page.waitForFunction(() => window.perfLens.flameStats.drawn > 0);
       const stats = () => p.page.evaluate(() => window.perfLens.flameStats);
       const s = await stats();
       assert.equal(s.frames, gen.frames);

@@ -50,6 +50,7 @@ export const FEATURE_WORDS = [
   'enqueue',
   'push',
   'fetch_add',
+  'fetch_sub',
   'io_uring_prep_send',
   'setsockopt',
 ] as const;

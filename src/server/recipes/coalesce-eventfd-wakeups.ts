@@ -23,7 +23,9 @@ import {
   enclosingStatement,
 } from '../syntax';
 import type { SourceFile } from '../workspace';
+import { BATCH, DEFER_FLAG, helperLines, OWED, PAY, planDeferral } from './deferred-wakes';
 import { EditBuilder } from './edit-builder';
+import { ensureInclude } from './includes';
 import { freshName, insertLinesBefore, lineIndent, replaceNode, textOf, unit } from './text';
 import { anchorOf, type Anchor, type BuiltEdit, type Recipe, type RecipeContext } from './types';
 
@@ -121,7 +123,7 @@ async function findCounter(
     if (!obj) continue;
     const member = lastIdent(obj.text);
     // The consumer's decrement: a fetch_sub on the same member in a function other than the producer.
-    for (const path of await ctx.workspace.filesWith('fetch_add')) {
+    for (const path of await ctx.workspace.filesWith('fetch_sub')) {
       const src = await ctx.workspace.source(path);
       if (!src) continue;
       for (const sub of callsWhere(src.tree().rootNode, (n) => n === 'fetch_sub')) {
@@ -167,6 +169,12 @@ async function build(ctx: RecipeContext): Promise<BuiltEdit | null> {
     const flag = freshName(p.producerFn.text, 'was_empty');
     const u = unit(src);
     const counterCall = textOf(src, found.counter.call);
+    const producerName = definitionName(p.producerFn) || 'the producer';
+    const deferral = await planDeferral(
+      ctx.workspace,
+      { src, fn: p.producerFn, name: producerName, wakeStatement: p.wakeStatement },
+      { src: consumer.src, loop: consumer.site.loop },
+    );
     replaceNode(
       edits,
       src,
@@ -179,13 +187,42 @@ async function build(ctx: RecipeContext): Promise<BuiltEdit | null> {
     );
     const wakeText = textOf(src, p.wakeStatement);
     const indent = lineIndent(src, p.wakeStatement);
-    replaceNode(edits, src, p.wakeStatement, `if (${flag}) {\n${indent}${u}${wakeText}\n${indent}}`);
+    if (deferral) {
+      const i1 = indent + u;
+      const i2 = i1 + u;
+      replaceNode(
+        edits,
+        src,
+        p.wakeStatement,
+        [
+          `if (${flag}) {`,
+          `${i1}if (${DEFER_FLAG}) {`,
+          `${i2}// An event-loop thread: one wake-up when its loop iteration ends covers every task it queued.`,
+          `${i2}${OWED}.emplace_back([${deferral.captures}] { ${wakeText} });`,
+          `${i1}} else {`,
+          `${i2}${wakeText}`,
+          `${i1}}`,
+          `${indent}}`,
+        ].join('\n'),
+      );
+    } else {
+      replaceNode(edits, src, p.wakeStatement, `if (${flag}) {\n${indent}${u}${wakeText}\n${indent}}`);
+    }
 
     const c = consumer.src;
     const ring = callArguments(consumer.site.wait)[0]?.text ?? '';
     const cu = unit(c);
-    const producerName = definitionName(p.producerFn) || 'the producer';
+    if (deferral) {
+      ensureInclude(edits, src, 'functional');
+      ensureInclude(edits, src, 'vector');
+      insertLinesBefore(edits, src, deferral.helpersBefore, helperLines(u));
+      insertLinesBefore(edits, c, consumer.site.loop, [
+        `// While this loop runs, wake-ups this thread owes are paid once per iteration (Perf Lens).`,
+        `const ${BATCH} perf_lens_wake_batch;`,
+      ]);
+    }
     insertLinesBefore(edits, c, consumer.site.statement, [
+      ...(deferral ? [`// Pay the wake-ups this iteration owes before blocking.`, `${PAY}();`] : []),
       `// Wake-ups are coalesced (${producerName} writes the eventfd only when nothing was pending), so`,
       `// never block while tasks are pending: run them first.`,
       `if (${found.decrement.object}.load() > 0 && io_uring_cq_ready(${ring}) == 0) {`,
@@ -194,7 +231,9 @@ async function build(ctx: RecipeContext): Promise<BuiltEdit | null> {
     ]);
     return {
       edits,
-      note: `wakes the worker only when it had no pending task (${found.counter.member} was 0) and keeps the worker from sleeping while tasks are pending`,
+      note: deferral
+        ? `wakes a worker only when it had no pending task (${found.counter.member} was 0), once per event-loop iteration of the thread that queued the work (a wake-up waits for the rest of that iteration), and keeps the worker from sleeping while tasks are pending`
+        : `wakes the worker only when it had no pending task (${found.counter.member} was 0) and keeps the worker from sleeping while tasks are pending`,
     };
   }
   return null;

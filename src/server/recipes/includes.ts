@@ -14,9 +14,11 @@ export function ensureInclude(edits: EditBuilder, src: SourceFile, header: strin
     if (m) system.push({ line: i, name: m[1] });
     if (/^\s*#\s*include\b/.test(l)) lastInclude = i;
   });
-  // Keep an alphabetical run of C headers (<netinet/in.h>, <sys/socket.h>) sorted when there is one.
-  const cHeaders = system.filter((s) => s.name.endsWith('.h'));
-  const group = cHeaders.length > 0 ? cHeaders : system;
+  // Keep the run of its kind sorted: C headers (<netinet/in.h>, <sys/socket.h>) with C headers, C++
+  // headers (<functional>, <vector>) with C++ headers, when the file has such a run.
+  const isC = (name: string) => name.endsWith('.h');
+  const sameKind = system.filter((s) => isC(s.name) === isC(header));
+  const group = sameKind.length > 0 ? sameKind : system;
   if (group.length > 0) {
     const after = group.filter((s) => s.name < header).pop();
     const line = after ? after.line + 1 : group[0].line;

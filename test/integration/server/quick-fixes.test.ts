@@ -2,16 +2,14 @@
  * Quick-fix proof: each quick fix the bundled language server offers on the demo server is applied to a
  * COPY of the demo source (temp dir), built with g++ (make), run under wrk load on a random loopback
  * port — and after coalesce-eventfd-wakeups, the eventfd writes per second under the same load must
- * fall by at least 80% (counted in the kernel by perf stat's syscalls:sys_enter_write tracepoint,
- * filtered to the process's eventfd descriptors).
+ * fall by at least 90% (counted in the kernel by perf stat's syscalls:sys_enter_write tracepoint,
+ * filtered to the process's eventfd descriptors), with requests/s holding.
  *
- * Why 80% and not the 90% the issue asked for: the demo hops every request across both workers, and a
- * hop that finds the other worker parked in io_uring_wait_cqe must wake it — that write is the fix
- * working, not a missed coalescing. How often a worker is parked depends on how busy the machine is: on
- * a quiet 2-core machine the recipe measured 85–88% fewer writes (≈0.24 writes per request, from 1.95),
- * under a load average of ~20 it measured 93–94%. A "sleeping" flag on top changed nothing measurable
- * here (the remaining wakes hit parked workers); only spinning before parking went further, at a cost in
- * requests/s, which a recipe must not impose.
+ * The demo hops every request across both workers. Waking only when nothing was pending still left
+ * 0.21–0.29 writes per request (from ~1.95, −85–88% on a quiet 2-core machine): the consumer drains
+ * each task faster than the producer queues the next and parks between them. The recipe therefore also
+ * defers an event-loop thread's wake-ups to the end of its loop iteration; measured here on the demo:
+ * 0.03 writes per request (−98%), requests/s 10–30% higher, wrk's latency no worse.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -302,8 +300,10 @@ describe('quick fixes applied to a copy of the demo server', { timeout: 600_000 
               .join(', '),
         );
         assert.ok(writesBefore > 1000, `baseline has too few eventfd writes to compare: ${writesBefore}/s`);
+        // Fewer syscalls must not cost throughput (a deferral that stalled workers would show here).
+        assert.ok(rpsAfter >= rpsBefore * 0.9, `requests/s fell: ${rpsBefore.toFixed(0)} → ${rpsAfter.toFixed(0)}`);
         assert.ok(
-          fall >= 0.8,
+          fall >= 0.9,
           `eventfd writes/s fell only ${(fall * 100).toFixed(1)}% (${writesBefore.toFixed(0)} → ${writesAfter.toFixed(0)})`,
         );
       }

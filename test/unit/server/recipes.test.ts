@@ -3,6 +3,7 @@
  * test/integration/server/quick-fixes.test.ts: compiled, run under load, measured).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,73 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** A small executor that compiles on its own (liburing headers): a member-function producer. */
+const COMPILABLE_POOL = `#include <liburing.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+
+class Pool {
+public:
+    struct Worker {
+        io_uring ring_{};
+        int efd_ = -1;
+        std::mutex lock_;
+        std::deque<std::function<void()>> queue_;
+        std::atomic<std::size_t> pending_{0};
+
+        std::optional<std::function<void()>> pop() {
+            std::lock_guard<std::mutex> guard(lock_);
+            if (queue_.empty()) return std::nullopt;
+            auto task = std::move(queue_.front());
+            queue_.pop_front();
+            return task;
+        }
+        void loop() {
+            for (;;) {
+                while (auto task = pop()) {
+                    (*task)();
+                    pending_.fetch_sub(1);
+                }
+                io_uring_cqe* cqe = nullptr;
+                const int rc = io_uring_wait_cqe(&ring_, &cqe);
+                if (rc < 0) return;
+                io_uring_cqe_seen(&ring_, cqe);
+            }
+        }
+    };
+
+    bool post(std::size_t id, std::function<void()> task);
+    void wake(std::size_t id);
+
+private:
+    Worker workers_[2];
+};
+
+void Pool::wake(std::size_t id) {
+    const std::uint64_t one = 1;
+    if (::write(workers_[id].efd_, &one, sizeof one) < 0) return;
+}
+
+bool Pool::post(std::size_t id, std::function<void()> task) {
+    Worker& w = workers_[id];
+    w.pending_.fetch_add(1);
+    {
+        std::lock_guard<std::mutex> guard(w.lock_);
+        w.queue_.push_back(std::move(task));
+    }
+    wake(id);
+    return true;
+}
+`;
+
 const EXECUTOR = `#include <atomic>
 #include <liburing.h>
 #include <sys/eventfd.h>
@@ -103,16 +171,61 @@ describe('coalesce-eventfd-wakeups', () => {
     const text = out.get('worker.cpp')!;
     assert.match(
       text,
-      /const bool was_empty = w\.pending_\.fetch_add\(1\) == 0;\n {4}w\.queue_\.push\(std::move\(t\)\);\n {4}if \(was_empty\) \{\n {8}notify\(w\);\n {4}\}/,
+      /const bool was_empty = w\.pending_\.fetch_add\(1\) == 0;\n {4}w\.queue_\.push\(std::move\(t\)\);\n {4}if \(was_empty\) \{\n {8}if \(perf_lens_defer_wakes\) \{\n.*\n {12}perf_lens_owed_wakes\.emplace_back\(\[&w\] \{ notify\(w\); \}\);\n {8}\} else \{\n {12}notify\(w\);\n {8}\}\n {4}\}/,
     );
+    // The loop pays what its iteration owes, then never blocks with work pending.
     assert.match(
       text,
-      /if \(pending_\.load\(\) > 0 && io_uring_cq_ready\(&ring_\) == 0\) \{\n {16}continue;\n {12}\}\n {12}int rc = io_uring_wait_cqe/,
+      /perfLensPayOwedWakes\(\);\n.*\n.*\n {12}if \(pending_\.load\(\) > 0 && io_uring_cq_ready\(&ring_\) == 0\) \{\n {16}continue;\n {12}\}\n {12}int rc = io_uring_wait_cqe/,
     );
+    // Deferral lasts while the loop runs; helpers above the first of loop and producer; includes added.
+    assert.match(text, /const PerfLensWakeBatch perf_lens_wake_batch;\n {8}for \(;;\) \{/);
+    assert.ok(text.indexOf('struct PerfLensWakeBatch {') < text.indexOf('struct Worker {'));
+    assert.match(text, /#include <functional>/);
+    assert.match(text, /#include <vector>/);
     assert.equal(
       fix.anchor.line,
       EXECUTOR.split('\n').findIndex((l) => l.includes('    notify(w);')),
     );
+  });
+
+  test('producer and loop in different files: the wake is guarded but not deferred', async () => {
+    const [loop, producer] = EXECUTOR.split('void notify(Worker& w) {');
+    const ws = await workspaceOf({
+      'worker.hpp': loop,
+      'post.cpp': '#include "worker.hpp"\nvoid notify(Worker& w) {' + producer,
+    });
+    const { fix, out } = await applied(ws, 'coalesce-eventfd-wakeups');
+    assert.equal(fix.safe, true);
+    assert.match(out.get('post.cpp')!, /if \(was_empty\) \{\n {8}notify\(w\);\n {4}\}/);
+    assert.doesNotMatch(out.get('post.cpp')!, /perf_lens/);
+    assert.doesNotMatch(out.get('worker.hpp')!, /perf_lens|PerfLens/);
+    assert.match(out.get('worker.hpp')!, /if \(pending_\.load\(\) > 0/);
+  });
+
+  test('a producer whose wake uses an rvalue reference is not deferred (the object may not outlive the call)', async () => {
+    const ws = await workspaceOf({
+      'worker.cpp': EXECUTOR.replace('void post(Worker& w, Task t) {', 'void post(Worker&& w, Task t) {'),
+    });
+    const { out } = await applied(ws, 'coalesce-eventfd-wakeups');
+    assert.match(out.get('worker.cpp')!, /if \(was_empty\) \{\n {8}notify\(w\);\n {4}\}/);
+    assert.doesNotMatch(out.get('worker.cpp')!, /perf_lens_owed_wakes\.emplace_back/);
+  });
+
+  test('a member-function producer captures this and its by-value index; the result compiles (g++)', async () => {
+    const ws = await workspaceOf({ 'pool.cpp': COMPILABLE_POOL });
+    const { fix, out } = await applied(ws, 'coalesce-eventfd-wakeups');
+    assert.equal(fix.safe, true);
+    const text = out.get('pool.cpp')!;
+    assert.match(text, /perf_lens_owed_wakes\.emplace_back\(\[this, id\] \{ wake\(id\); \}\);/);
+    const dir = mkdtempSync(join(tmpdir(), 'pl-recipes-cc-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'pool.cpp'), text);
+    const cc = spawnSync('g++', ['-std=c++20', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', join(dir, 'pool.cpp')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(cc.status, 0, `g++ refused the fixed file:\n${cc.stderr}\n${text}`);
   });
 
   test('an existing was_empty name is not reused', async () => {

@@ -160,7 +160,7 @@ export const eventfdWakeupStorm: Rule = (f, verdict) => {
     evidence,
     fixes: ['coalesce-eventfd-wakeups'],
     verify:
-      'Apply the coalescing fix, re-profile under the same load and compare: eventfd writes/s should fall by 80% or more and requests/s hold or rise (perf-lens compare before.json after.json).',
+      'Apply the coalescing fix, re-profile under the same load and compare: eventfd writes/s should fall by 90% or more and requests/s hold or rise (perf-lens compare before.json after.json).',
     symbols: [...new Set(symbols.length ? symbols : ['eventfd_write'])],
   };
 };

@@ -219,7 +219,13 @@ describe('language server on the demo source (real perf capture)', { timeout: 12
     assert.equal(edits[0].textDocument.uri, fileUri(exec()));
     const text = edits[0].edits.map((e) => ('newText' in e ? e.newText : '')).join('\n');
     assert.match(text, /const bool was_empty = ctx\.accepted_tasks_\.fetch_add\(1\) == 0;/);
-    assert.match(text, /if \(was_empty\) \{\n\s+wakeThread\(context_id\);\n\s+\}/);
+    // A worker thread defers the wake to the end of its loop iteration; any other thread wakes at once.
+    assert.match(
+      text,
+      /if \(was_empty\) \{\n\s+if \(perf_lens_defer_wakes\) \{\n.*\n\s+perf_lens_owed_wakes\.emplace_back\(\[this, context_id\] \{ wakeThread\(context_id\); \}\);\n\s+\} else \{\n\s+wakeThread\(context_id\);\n\s+\}\n\s+\}/,
+    );
+    assert.match(text, /perfLensPayOwedWakes\(\);/);
+    assert.match(text, /const PerfLensWakeBatch perf_lens_wake_batch;/);
     assert.match(text, /if \(accepted_tasks_\.load\(\) > 0 && io_uring_cq_ready\(&ring_\) == 0\) \{\n\s+continue;/);
     // Only quick fixes when the client asks only for refactorings.
     const none = await client.connection.sendRequest(CodeActionRequest.type, {

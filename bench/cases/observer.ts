@@ -17,7 +17,7 @@ import { COUNT_SECONDS, PERF_DATA, perfRecordArgv, perfStatArgv, type RecordPlan
 import { DEFAULT_OPTIONS } from '../../src/core/session/options';
 import type { Benchmark } from '../lib/context';
 import { background, sleep, type Background } from '../lib/exec';
-import { fmt, stat } from '../lib/stats';
+import { fmt, median, stat } from '../lib/stats';
 
 const LIVE_TARGET = 0.99;
 const RECORD_TARGET = 0.95;
@@ -26,6 +26,8 @@ const RECORD_TARGET = 0.95;
  * round, they stand a wider spread than medians of unpaired runs would).
  */
 const MAX_SPREAD = 1.25;
+/** CPU per second (ms) that other processes may use during a run before it counts as disturbed. */
+const OTHERS_BUSY_MS = 50;
 /** A default session's window: what the derived recording-phase row weighs the counting against. */
 const SESSION_SECONDS = DEFAULT_OPTIONS.durationSeconds;
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -92,6 +94,24 @@ function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14 and 15 of proc(5) (utime, stime) are at 11 and 12 after the command name, in clock ticks.
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** utime + stime of this process, plus cutime + cstime of the children it has reaped (wrk, once it ended). */
+function selfCpuSeconds(): number {
+  const text = readFileSync('/proc/self/stat', 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+/**
+ * The whole machine's CPU time in seconds from /proc/stat's `cpu` line: `busy` is user + nice + system (the
+ * time processes used; interrupt and softirq time, part of the loopback traffic itself, left out), `steal`
+ * the time the hypervisor gave this VM's CPUs to others.
+ */
+function machineCpuSeconds(): { busy: number; steal: number } {
+  const line = /^cpu\s+(.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1].trim().split(/\s+/).map(Number) ?? [];
+  const [user = 0, nice = 0, system = 0, , , , , steal = 0] = line;
+  return { busy: (user + nice + system) / CLOCK_TICKS, steal: steal / CLOCK_TICKS };
 }
 
 /**
@@ -283,6 +303,14 @@ interface RunResult {
   benchCpuMs: number;
   /** CPU of the observer's own processes per second of the run, in ms (null: in-process or nothing). */
   ownCpuMs: number | null;
+  /**
+   * CPU per second of the run used by everything else on the machine: its busy time minus the server's, this
+   * process's (wrk included, reaped when it ended) and the observer's processes'. Other people's work here takes
+   * CPU from the server or wrk and moves the throughput; this says when that happened.
+   */
+  othersMs: number;
+  /** CPU per second of the run the hypervisor gave to other VMs. */
+  stealMs: number;
 }
 
 const mean2 = (a: number, b: number) => (a + b) / 2;
@@ -317,11 +345,15 @@ export const observerBenchmark: Benchmark = {
     const perCpuRatio = series();
     const ownCpu = series();
     const evidence = Object.fromEntries(ids.map((id) => [id, [] as string[]]));
+    const others: number[] = [];
+    const steal: number[] = [];
 
     const measureRun = async (o: Observer | null): Promise<RunResult> => {
       const attached = o ? await o.attach(server.pid, seconds, ctx.tmp) : NOTHING;
       let result: RunResult;
       try {
+        const machine0 = machineCpuSeconds();
+        const self0 = selfCpuSeconds();
         const server0 = cpuSeconds(server.pid);
         const own0 = attached.cpuSeconds?.();
         const bench0 = process.cpuUsage();
@@ -331,12 +363,18 @@ export const observerBenchmark: Benchmark = {
         const wall = (performance.now() - t0) / 1000;
         const bench = process.cpuUsage(bench0);
         const own1 = attached.cpuSeconds?.();
-        const serverCpu = (cpuSeconds(server.pid) - server0) / wall;
+        const serverSeconds = cpuSeconds(server.pid) - server0;
+        const self = selfCpuSeconds() - self0;
+        const machine1 = machineCpuSeconds();
+        const serverCpu = serverSeconds / wall;
+        const ownSeconds = own0 !== undefined && own1 !== undefined ? own1 - own0 : null;
         result = {
           rps: r,
           perServerCpu: serverCpu > 0 ? r / serverCpu : 0,
           benchCpuMs: (bench.user + bench.system) / 1000 / wall,
-          ownCpuMs: own0 !== undefined && own1 !== undefined ? ((own1 - own0) * 1000) / wall : null,
+          ownCpuMs: ownSeconds === null ? null : (ownSeconds * 1000) / wall,
+          othersMs: ((machine1.busy - machine0.busy - serverSeconds - self - (ownSeconds ?? 0)) * 1000) / wall,
+          stealMs: ((machine1.steal - machine0.steal) * 1000) / wall,
         };
       } finally {
         const what = await attached.stop();
@@ -357,9 +395,12 @@ export const observerBenchmark: Benchmark = {
         for (const o of slots) {
           const r = await measureRun(o);
           results.push(r);
+          others.push(r.othersMs);
+          steal.push(r.stealMs);
           ctx.log(
             `round ${round}/${rounds}: ${o?.id ?? 'none'} ${fmt(r.rps)} req/s, this process ${fmt(r.benchCpuMs)} ms ` +
-              `CPU per s${r.ownCpuMs === null ? '' : `, the observer's processes ${fmt(r.ownCpuMs)} ms per s`}`,
+              `CPU per s${r.ownCpuMs === null ? '' : `, the observer's processes ${fmt(r.ownCpuMs)} ms per s`}, ` +
+              `everything else ${fmt(r.othersMs)} ms per s, steal ${fmt(r.stealMs)} ms per s`,
           );
           await sleep(500); // let the server settle after a detach
         }
@@ -425,6 +466,10 @@ export const observerBenchmark: Benchmark = {
         'measured the same way, is the floor of that difference. What an observer makes the kernel do in the ' +
         "observed processes' context (sampling interrupts, tracepoint handlers, ptrace stops) is not in its own CPU; " +
         "it shows in the server's requests per CPU-second below.",
+      "Other work: for each run, the machine's busy CPU time (user + nice + system from /proc/stat) minus the " +
+        "server's, the observer's and this process's (wrk included: this process has reaped it when the run ends), " +
+        'and the VM steal time, per second of the run; it says whether other processes were competing with the ' +
+        'measured ones, the usual reason for a wide A/A spread.',
       'Server and wrk each keep one core busy and the observers run wherever the scheduler puts them, so any CPU ' +
         'an observer takes is CPU the server or the load generator does not get: a pessimistic setting for overhead.',
       'Second view, less sensitive to other work on the machine: requests per CPU-second of the server process ' +
@@ -437,12 +482,20 @@ export const observerBenchmark: Benchmark = {
     );
     // When the machine's other work swings the unobserved throughput, the ratios say nothing about the
     // observers: then the targets are reported as not measured, with the spread that made them so.
+    const busyRuns = others.filter((ms) => ms > OTHERS_BUSY_MS).length;
+    const othersText =
+      `everything else on the machine used ${fmt(median(others))} ms of CPU per s in the median run, up to ` +
+      `${fmt(Math.max(...others))} (more than ${OTHERS_BUSY_MS} in ${busyRuns} of ${others.length} runs); VM steal ` +
+      `${fmt(median(steal))} ms per s in the median run, up to ${fmt(Math.max(...steal))}`;
+    section.notes.push(`Other work during the runs: ${othersText}.`);
     const spread = Math.max(...noneRps) / Math.min(...noneRps);
     const unreliable =
       spread > MAX_SPREAD
         ? `the nothing-attached runs alone ranged from ${fmt(Math.min(...noneRps))} to ${fmt(Math.max(...noneRps))} ` +
-          `req/s (${fmt(spread)}×, more than the ${MAX_SPREAD}× allowed): other load on the machine drowned the ` +
-          "observers' effect; rerun on a quiet machine"
+          `req/s (${fmt(spread)}×, more than the ${MAX_SPREAD}× allowed)` +
+          (busyRuns > 0
+            ? `, while ${othersText}: other load drowned the observers' effect; rerun on a quiet machine`
+            : ': the unobserved throughput itself swung more than the effects measured; rerun')
         : null;
     if (unreliable) section.notes.push(`Not conclusive in this run: ${unreliable}.`);
     section.notes.push(
@@ -460,7 +513,7 @@ export const observerBenchmark: Benchmark = {
         : within
           ? `not conclusive: ${pct(r)} is ${fmt(Math.abs(gap) * 100)} points from the target, within the noise floor ` +
             `(${aaText}, up to ${fmt(noise * 100)} points off in a round); requests per server CPU-second were ` +
-            `${pct(effRatio(o.id))}`
+            `${pct(effRatio(o.id))}${busyRuns > 0 ? `; ${othersText}` : ''}`
           : undefined;
       return {
         text: o.target.text,
@@ -482,7 +535,8 @@ export const observerBenchmark: Benchmark = {
         baseline: { name: 'nothing attached', value: base },
         ratio: { value: ratioOf(o.id) * 100, text: '% of the neighbouring nothing-attached runs (median)' },
         target: targetOf(o),
-        note: o.id === 'live' ? aaText : undefined,
+        // The direct evidence beside the noisy ratio: the live monitor's row also carries the noise floor.
+        note: `own CPU ${fmt(stat(ownCpu[o.id]).median)} ms per s${o.id === 'live' ? `; ${aaText}` : ''}`,
       });
       section.notes.push(`${o.name}: per-round ratios ${ratio[o.id].map(pct).join(', ')}.`);
       if (evidence[o.id].length) section.notes.push(`${o.name}: it observed ${evidence[o.id].join('; ')} (per round).`);

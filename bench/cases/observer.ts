@@ -443,7 +443,8 @@ export const observerBenchmark: Benchmark = {
         `(N A N B N … N, each N serving both its neighbours), the observers' order changing from round to round ` +
         `(a Williams design over the ${OBSERVERS.length} observers, the A/A slot included: over ${orders.length} rounds every observer takes every position once and ` +
         `follows every other observer once), so no observer always comes first or last, or after the same one. ` +
-        `Round 1's order: ${orders[0].map((i) => OBSERVERS[i].id).join(' → ')}.`,
+        `Round 1's order: ${orders[0].map((i) => OBSERVERS[i].id).join(' → ')}. In a full \`npm run bench\` this ` +
+        'case runs first, before the cases that churn through 1 GB of input disturb the page cache and memory.',
       'Each observer attaches to the running server before wrk starts and is stopped after wrk ends: perf record in ' +
         "the session's wrapper with the argv the session builds (`perfRecordArgv`; wrk starts once perf says it samples), " +
         "perf stat with the session's tracepoints and eventfd write filter (`perfStatArgv`, counting through the run), " +
@@ -453,9 +454,9 @@ export const observerBenchmark: Benchmark = {
         'nothing-attached runs just before and after it): a steady drift within a round (the server warming, ' +
         'TIME_WAIT sockets, memory) cancels, and so does any drift between rounds, whichever slot the observer had.',
       `A/A control: a nothing-attached run in an observer's slot, measured and compared the same way. Its spread ` +
-        "over the rounds is the method's noise floor; a target counts as met only when the median clears it, and " +
-        'as missed only when it falls short of it, by more than the largest A/A deviation from 100% in any round; ' +
-        'otherwise it is reported as not conclusive.',
+        "over the rounds is the method's noise floor. A target counts as met only when the observer's median " +
+        'clears it by more than the largest A/A deviation from 100% in any round, and as missed only when the ' +
+        'median falls short of it by more than that; otherwise it is reported as not conclusive.',
       'Own CPU: the CPU time the observer itself used per second of the wrk run (1000 ms per s is one core). For ' +
         'perf and strace, utime + stime (in clock ticks of ' +
         `${fmt(1000 / CLOCK_TICKS)} ms: ${fmt(1000 / CLOCK_TICKS / seconds)} ms per s in one run) ` +
@@ -469,7 +470,7 @@ export const observerBenchmark: Benchmark = {
       "Other work: for each run, the machine's busy CPU time (user + nice + system from /proc/stat) minus the " +
         "server's, the observer's and this process's (wrk included: this process has reaped it when the run ends), " +
         'and the VM steal time, per second of the run; it says whether other processes were competing with the ' +
-        'measured ones, the usual reason for a wide A/A spread.',
+        'measured ones (a wide A/A spread with other work near zero would point at the method instead).',
       'Server and wrk each keep one core busy and the observers run wherever the scheduler puts them, so any CPU ' +
         'an observer takes is CPU the server or the load generator does not get: a pessimistic setting for overhead.',
       'Second view, less sensitive to other work on the machine: requests per CPU-second of the server process ' +

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { lineAfterEdits } from './line-after-edits';
 import type { Profile } from '../core/profile';
 import type { FixLocation } from '../core/protocol/lsp';
 import { fixSnippet } from './engine';
@@ -134,7 +135,11 @@ export class FixActions {
     this.log.info(
       `applied fix ${request.fixId} for ${request.findingId} in ${where.uri.fsPath} (undo with Ctrl+Z; not saved)`,
     );
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    // Show the fixed hot spot: lines the edit inserted above it have moved it down.
+    const moved = lineAfterEdits(action.edit?.get(where.uri) ?? [], where.position.line);
+    const at = doc.lineAt(Math.min(moved, doc.lineCount - 1)).range;
+    editor.selection = new vscode.Selection(at.start, at.start);
+    editor.revealRange(at, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return true;
   }
 

@@ -78,7 +78,8 @@ export const COUNT_SECONDS = 2;
  * A perf that does not start sampling within START_TIMEOUT_SECONDS, or has not ended STOP_GRACE_SECONDS after
  * its SIGINT, is stopped (TERM, then KILL) with a line on stderr that says so: a hung perf must not hold the
  * session until the host's timeout. As perf-lens-record ($0) it also copies /proc/kallsyms into the work dir
- * during the window, for the post-processing (POSTPROCESS_SCRIPT in scripts.ts).
+ * for the post-processing (POSTPROCESS_SCRIPT in scripts.ts): before sampling is enabled in "control" mode,
+ * during the window otherwise.
  *   $1 window in quarter seconds   $2 "control" | "plain"   $3 work dir   $4 delay in quarter seconds
  *   then the perf argv.
  */
@@ -100,7 +101,21 @@ stop() {
   while alive && [ "$i" -lt 8 ]; do sleep 0.25 2>/dev/null || sleep 1; i=$((i + 1)); done
   kill -KILL "$p" 2>/dev/null
 }
+ks=
+copy_kallsyms() {
+  # A copy of the kernel's symbol table for perf script afterwards (--kallsyms): reading /proc/kallsyms
+  # (the kernel formats ~100k lines, ~45 ms of CPU here) is a large part of perf script's start-up; done
+  # during the recording instead of delaying the result, at nice 19. Kept only when complete (a full disk
+  # leaves no truncated copy).
+  if [ "$0" = perf-lens-record ]; then
+    { nice -n 19 cat /proc/kallsyms > kallsyms.part 2>/dev/null && mv kallsyms.part kallsyms || rm -f kallsyms.part; } & ks=$!
+  fi
+}
 if [ "$mode" = control ]; then
+  # Copied while perf starts (it reads the same table first, which takes longer): done before sampling is
+  # enabled, its CPU stays out of the sampled window. Not waited for: at nice 19 on a saturated machine it
+  # may take seconds, and must not delay the sampling.
+  copy_kallsyms
   i=0
   while [ "$i" -lt "$delay" ] && alive; do sleep 0.25 2>/dev/null || sleep 1; i=$((i + 1)); done
   exec 3<>ctl.fifo 4<>ack.fifo
@@ -116,14 +131,8 @@ if [ "$mode" = control ]; then
   if [ ! -s acked ] && alive; then stop "perf record did not start sampling within ${START_TIMEOUT_SECONDS} s"; fi
 fi
 alive && echo "@recording"
-ks=
-if [ "$0" = perf-lens-record ]; then
-  # A copy of the kernel's symbol table for perf script afterwards (--kallsyms): reading /proc/kallsyms
-  # (the kernel formats ~100k lines) is a large part of perf script's start-up, and here it overlaps the window
-  # instead of delaying the result; at nice 19, so the profiled process keeps the CPU. Kept only when complete
-  # (a full disk leaves no truncated copy).
-  { nice -n 19 cat /proc/kallsyms > kallsyms.part 2>/dev/null && mv kallsyms.part kallsyms || rm -f kallsyms.part; } & ks=$!
-fi
+# Without perf's control FIFO, sampling has started already: copy during the window.
+if [ "$mode" != control ]; then copy_kallsyms; fi
 n=0
 while alive; do
   if [ "$n" -eq "$ticks" ]; then kill -INT "$p" 2>/dev/null; fi

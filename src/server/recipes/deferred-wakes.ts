@@ -123,8 +123,10 @@ export async function planDeferral(
   producer: { src: SourceFile; fn: SyntaxNode; name: string; wakeStatement: SyntaxNode },
   consumer: { src: SourceFile; loop: SyntaxNode },
 ): Promise<Deferral | null> {
-  // The helpers are file-local: producer and loop must share the file.
+  // The helpers are file-local: producer and loop must share the file, a source file (in a header each
+  // translation unit would get its own copy of them).
   if (producer.src.path !== consumer.src.path) return null;
+  if (/\.(h|hh|hpp|hxx|h\+\+|inl|ipp|tpp)$/i.test(producer.src.path)) return null;
   // The batch guard goes right before the loop: the loop must sit in a block.
   if (consumer.loop.parent?.type !== 'compound_statement') return null;
   const locals = localsOf(producer.fn, producer.wakeStatement.startIndex);

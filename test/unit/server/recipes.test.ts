@@ -203,6 +203,13 @@ describe('coalesce-eventfd-wakeups', () => {
     assert.match(out.get('worker.hpp')!, /if \(pending_\.load\(\) > 0/);
   });
 
+  test('in a header the wake is guarded but not deferred (file-local helpers would differ per translation unit)', async () => {
+    const ws = await workspaceOf({ 'worker.hpp': EXECUTOR });
+    const { out } = await applied(ws, 'coalesce-eventfd-wakeups');
+    assert.match(out.get('worker.hpp')!, /if \(was_empty\) \{\n {8}notify\(w\);\n {4}\}/);
+    assert.doesNotMatch(out.get('worker.hpp')!, /perf_lens|PerfLens/);
+  });
+
   test('a producer whose wake uses an rvalue reference is not deferred (the object may not outlive the call)', async () => {
     const ws = await workspaceOf({
       'worker.cpp': EXECUTOR.replace('void post(Worker& w, Task t) {', 'void post(Worker&& w, Task t) {'),

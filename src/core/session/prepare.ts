@@ -3,6 +3,7 @@
  * its eventfd descriptors (the filter for counting wake-ups in the kernel), which tracepoints exist, and the
  * network counters at the start of the window.
  */
+import { parseCpuList } from './cpu-list';
 import { parseNetSnapshot, type NetSnapshot } from './net';
 import { splitSections } from './sections';
 
@@ -15,6 +16,10 @@ export interface PrepareInfo {
   /** `group/name` of the tracepoints that exist. */
   tracepoints: Set<string>;
   paranoid: number | null;
+  /** The CPUs any of the target's threads may run on (the union of their affinities); null if unreadable. */
+  allowedCpus: number[] | null;
+  /** The host's online CPUs; null if unreadable. */
+  onlineCpus: number[] | null;
   /** Listening TCP ports of the process, ascending. */
   ports: number[];
   net: NetSnapshot | null;
@@ -29,6 +34,8 @@ export function parsePrepareOutput(text: string): PrepareInfo {
     eventfds: [],
     tracepoints: new Set(),
     paranoid: null,
+    allowedCpus: null,
+    onlineCpus: null,
     ports: [],
     net: null,
     netError: null,
@@ -48,6 +55,12 @@ export function parsePrepareOutput(text: string): PrepareInfo {
   info.tracepoints = new Set((s.lines.get('tp') ?? []).map((l) => l.trim()).filter((l) => /^[a-z_]+\/\w+$/.test(l)));
   const paranoid = s.values.get('paranoid');
   info.paranoid = paranoid !== undefined && /^-?\d+$/.test(paranoid.trim()) ? Number(paranoid) : null;
+  const allowed = (s.lines.get('cpus') ?? []).map((l) => parseCpuList(l.replace(/^Cpus_allowed_list:/, '')));
+  info.allowedCpus =
+    allowed.length > 0 && allowed.every((l) => l !== null)
+      ? [...new Set(allowed.flat() as number[])].sort((a, b) => a - b)
+      : null;
+  info.onlineCpus = parseCpuList(s.values.get('online') ?? '');
   info.ports = [
     ...new Set(
       (s.lines.get('ports') ?? [])

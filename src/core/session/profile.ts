@@ -40,6 +40,7 @@ import {
 import { NET_SNAPSHOT, PREPARE_SCRIPT } from './scripts';
 import { splitSections } from './sections';
 import { sleepUnless } from '../sleep';
+import { formatCpuList, sampledCpus } from './cpu-list';
 import { chooseRecordScope, type RecordScope } from './scope';
 import { chooseStatEvents, parsePrepareOutput, perfSupportsControl } from './prepare';
 import type { SessionEvent, SessionOptions, SessionPhase, TargetSpec } from './types';
@@ -354,7 +355,21 @@ class Session {
     } else {
       plan.perf = perf;
       plan.control = perfSupportsControl(caps.perfVersion);
-      plan.scope = this.chooseScope(privileged, paranoid, probe.cores);
+      // A CPU-wide recording covers only the CPUs the target may run on: a pinned server's neighbours (the
+      // load generator here, other tenants in production) are not interrupted 999 times a second for nothing.
+      const cpus = sampledCpus(info.allowedCpus, info.onlineCpus);
+      plan.scope = this.chooseScope(privileged, paranoid, probe.cores, cpus?.length ?? null);
+      if (plan.scope === 'system' && cpus) {
+        plan.cpus = formatCpuList(cpus);
+        addNote(this.g, {
+          id: 'sampled-cpus',
+          severity: 'info',
+          message:
+            `perf samples CPUs ${plan.cpus} only (-C), the ones PID ${target.pid}'s threads may run on (their affinity), ` +
+            `not all ${info.onlineCpus!.length}: if the affinity widens during the window, samples elsewhere are missing`,
+          fix: null,
+        });
+      }
       if (!privileged && paranoid > 1 && !probeSaid('perf-paranoid')) {
         addNote(this.g, {
           id: 'kernel-frames-missing',
@@ -408,12 +423,19 @@ class Session {
 
   private perfRecordTail: string | null = null;
 
-  private chooseScope(privileged: boolean, paranoid: number, cores: number | null): RecordScope {
+  private chooseScope(
+    privileged: boolean,
+    paranoid: number,
+    cores: number | null,
+    sampled: number | null,
+  ): RecordScope {
+    const busy = this.busyCpus(cores);
     const { scope, note } = chooseRecordScope({
       asked: this.opts.recordScope ?? 'auto',
       privileged,
       paranoid,
-      busyCpus: this.busyCpus(cores),
+      // Only the sampled CPUs' samples count against the limit.
+      busyCpus: sampled === null ? busy : Math.min(busy, sampled),
       frequency: this.opts.frequency,
     });
     if (note) addNote(this.g, note);
@@ -555,7 +577,9 @@ class Session {
       src('perf record', [
         ...perfRecordCore(plan),
         `(${plan.seconds} s from when sampling started, ended by SIGINT${
-          plan.scope === 'system' ? `; all CPUs sampled, PID ${plan.pid}'s samples kept by perf script --pid` : ''
+          plan.scope === 'system'
+            ? `; ${plan.cpus ? `CPUs ${plan.cpus}` : 'all CPUs'} sampled, PID ${plan.pid}'s samples kept by perf script --pid`
+            : ''
         })`,
       ]);
     this.g.sources.push({

@@ -23,6 +23,11 @@ export interface RecordPlan {
   seconds: number;
   /** "system": sample every CPU (`-a`) and keep the target's samples afterwards; "process": `-p PID`. */
   scope: 'process' | 'system';
+  /**
+   * With scope "system": the CPUs to sample (`-C 0-3`) when the target may run on fewer than all online CPUs
+   * (pinned, or in a cpuset); null or absent: all of them (`-a`).
+   */
+  cpus?: string | null;
   /** How long perf stat counts (≤ seconds); see the file comment. */
   countSeconds: number;
   /** perf binary, or null when perf cannot run (then only live data is gathered). */
@@ -165,7 +170,7 @@ export function perfRecordCore(plan: RecordPlan): string[] {
     '-F',
     String(plan.frequency),
     ...cg,
-    ...(plan.scope === 'system' ? ['-a'] : ['-p', String(plan.pid)]),
+    ...(plan.scope === 'system' ? (plan.cpus ? ['-C', plan.cpus] : ['-a']) : ['-p', String(plan.pid)]),
     '-o',
     `${plan.dir}/${PERF_DATA}`,
     '--max-size',

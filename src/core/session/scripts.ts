@@ -10,6 +10,8 @@
  *   @fds      `ls -l /proc/PID/fd` lines that are eventfds (their numbers are the filter for perf stat)
  *   @tp       tracepoints that exist (perf stat refuses the whole command if one is unknown)
  *   @paranoid perf_event_paranoid
+ *   @cpus     each thread's Cpus_allowed_list (its affinity, cpusets included)
+ *   @online   the online CPUs
  *   @ports    the process's listening TCP ports (hex), from its own fds and network namespace
  *   then a network snapshot (see NET_SNAPSHOT).
  */
@@ -31,6 +33,9 @@ for root in /sys/kernel/tracing /sys/kernel/debug/tracing; do
   break
 done
 echo "@paranoid $(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null)"
+echo "@cpus"
+grep -h '^Cpus_allowed_list:' /proc/"$pid"/task/*/status 2>/dev/null
+echo "@online $(cat /sys/devices/system/cpu/online 2>/dev/null)"
 echo "@ports"
 { cat "/proc/$pid/net/tcp" "/proc/$pid/net/tcp6" 2>/dev/null; echo @fds; ls -l "/proc/$pid/fd" 2>/dev/null; } | awk '
   $1 == "@fds" { fds = 1; next }

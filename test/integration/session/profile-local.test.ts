@@ -4,6 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpus } from 'node:os';
 import { LocalHost } from '../../../src/core/host/local-host';
 import { UserError } from '../../../src/core/errors';
 import { listProcesses, resolveTerminalProcesses } from '../../../src/core/session/profile';
@@ -56,6 +57,33 @@ test('profiles the loaded demo server by port: threads, hot path, eventfd writes
     assert.deepEqual(others.slice(0, 3), [], 'no stack of another process (wrk runs on the other CPU)');
   }),
 );
+
+test('a pinned server: perf samples only the CPU it may run on (-C), and says so', T, async () => {
+  const online = cpus().length;
+  const pinned = await startDemoServer({ threads: 2, cpus: '0' });
+  const load = startLoad(pinned.port, { seconds: 60, connections: 50 });
+  const h = new LocalHost();
+  try {
+    const r = await runProfile(h, { kind: 'pid', pid: pinned.pid }, { durationSeconds: 2 });
+    assertDemoProfile(r, pinned.pid);
+    const record = r.profile.sources.find((s) => s.tool === 'perf record')?.command ?? '';
+    const note = r.profile.dataQuality.find((n) => n.id === 'sampled-cpus');
+    if (online > 1) {
+      assert.match(record, / -C 0 /);
+      assert.doesNotMatch(record, / -a /);
+      assert.match(record, /CPUs 0 sampled/);
+      assert.match(note?.message ?? '', /perf samples CPUs 0 only \(-C\)/);
+    } else {
+      assert.match(record, / -a /);
+      assert.equal(note, undefined);
+    }
+  } finally {
+    await load.stop();
+    await h.dispose();
+    await pinned.stop();
+    await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
+  }
+});
 
 test('per-thread sampling (scope "process") gives the same demo profile', T, () =>
   withHost(async (host) => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { chooseStatEvents, parsePrepareOutput, perfSupportsControl } from '../../../src/core/session/prepare';
 import { nicDropDeltas, parseSnmpPairs } from '../../../src/core/session/net';
 import { ParseError } from '../../../src/core/errors';
+import { formatCpuList, parseCpuList, sampledCpus } from '../../../src/core/session/cpu-list';
 
 const text = readFileSync(new URL('../../fixtures/session/prepare-demo.txt', import.meta.url), 'utf8');
 
@@ -83,4 +84,39 @@ test('perf --control support by version', () => {
   assert.equal(perfSupportsControl('5.10.0'), true);
   assert.equal(perfSupportsControl('5.4.233'), false);
   assert.equal(perfSupportsControl(null), false);
+});
+
+test('CPU affinity: a pinned demo is sampled on its CPU only, an unpinned one on all (-a)', () => {
+  const fixture = (name: string) =>
+    parsePrepareOutput(readFileSync(new URL(`../../fixtures/session/${name}.txt`, import.meta.url), 'utf8'));
+  const pinned = fixture('prepare-demo-pinned');
+  assert.deepEqual(pinned.allowedCpus, [0]);
+  assert.deepEqual(pinned.onlineCpus, [0, 1]);
+  assert.deepEqual(sampledCpus(pinned.allowedCpus, pinned.onlineCpus), [0]);
+  const free = fixture('prepare-demo-unpinned');
+  assert.deepEqual(free.allowedCpus, [0, 1]);
+  assert.equal(sampledCpus(free.allowedCpus, free.onlineCpus), null);
+  // Output of the script before it printed the affinity: nothing known, all CPUs.
+  const old = parsePrepareOutput(text);
+  assert.equal(old.allowedCpus, null);
+  assert.equal(sampledCpus(old.allowedCpus, old.onlineCpus), null);
+  // One unreadable thread line makes the union unknown rather than too small.
+  const mangled = parsePrepareOutput(
+    readFileSync(new URL('../../fixtures/session/prepare-demo-pinned.txt', import.meta.url), 'utf8').replace(
+      'Cpus_allowed_list:\t0\n',
+      'Cpus_allowed_list:\t<script>\n',
+    ),
+  );
+  assert.equal(mangled.allowedCpus, null);
+});
+
+test('CPU lists: parse and format round-trip; junk and absurd ranges are refused', () => {
+  assert.deepEqual(parseCpuList('0-3,8,10-11'), [0, 1, 2, 3, 8, 10, 11]);
+  assert.equal(formatCpuList([11, 0, 1, 2, 3, 8, 10, 2]), '0-3,8,10-11');
+  assert.equal(formatCpuList(parseCpuList('5')!), '5');
+  for (const bad of ['', '-1', '3-1', '0-99999', '1,,2', '0-3;rm', '0 1']) assert.equal(parseCpuList(bad), null, bad);
+  // Affinity outside the online CPUs (an offlined CPU) is dropped; all-online means -a.
+  assert.deepEqual(sampledCpus([0, 5], [0, 1, 2, 3]), [0]);
+  assert.equal(sampledCpus([0, 1, 2, 3], [0, 1, 2, 3]), null);
+  assert.equal(sampledCpus([7], [0, 1]), null);
 });

@@ -191,26 +191,39 @@ if (!LONG) {
     });
 
     test('over ssh, during probe: the same', T, async () => {
-      const v = await victim();
-      const host = new SshHost(sshd.target, sshd.sshHostOptions);
-      try {
-        let killedAt = 0;
-        const o = await session(host, v.demo.pid, { durationSeconds: 20 }, (e) => {
-          if (!killedAt && isProgress(e, 'probe')) {
-            killedAt = performance.now();
-            killNow(v.demo.pid);
+      // The subject is the target exiting during the probe. An ssh connection that fails before the session
+      // gets there (seen once in a CI-like run on a loaded machine) is a failed precondition, not this fault:
+      // it is reported and the scenario runs once more with a fresh connection; a second such failure fails.
+      for (let attempt = 1; ; attempt++) {
+        const v = await victim();
+        const host = new SshHost(sshd.target, sshd.sshHostOptions);
+        try {
+          let killedAt = 0;
+          const o = await session(host, v.demo.pid, { durationSeconds: 20 }, (e) => {
+            if (!killedAt && isProgress(e, 'probe')) {
+              killedAt = performance.now();
+              killNow(v.demo.pid);
+            }
+          });
+          // Which phases the session went through, for a failure message that says what happened.
+          const phases = [...new Set(o.events.filter((e) => e.type === 'progress').map((e) => e.phase))].join(' → ');
+          const what = `phases: ${phases || 'none'}; after ${o.ms.toFixed(0)} ms: ${String(o.error)}`;
+          if (killedAt === 0 && o.error !== null && attempt === 1) {
+            process.stderr.write(
+              `# over ssh, during probe: the session failed before its probe (${what}); once more\n`,
+            );
+            continue;
           }
-        });
-        // Counted from the kill: the ssh connection before it takes seconds on a loaded machine.
-        const after = performance.now() - killedAt;
-        assert.ok(
-          killedAt > 0 && after < 15_000,
-          `did not wait for the 20 s window (${after.toFixed(0)} ms after the kill)`,
-        );
-        assertPartial(o, /target process exited/, 0);
-      } finally {
-        await host.dispose();
-        await v.stop();
+          assert.ok(killedAt > 0, `the session never reached its probe (${what})`);
+          // Counted from the kill: the ssh connection before it takes seconds on a loaded machine.
+          const after = performance.now() - killedAt;
+          assert.ok(after < 15_000, `did not wait for the 20 s window (${after.toFixed(0)} ms after the kill)`);
+          assertPartial(o, /target process exited/, 0);
+          break;
+        } finally {
+          await host.dispose();
+          await v.stop();
+        }
       }
       await assertNothingLeft(SESSION_TREE, { waitMs: 5000 });
     });

@@ -13,7 +13,7 @@ import { startDemoServer, startLoad } from '../../test/helpers/demo-server';
 import { LocalHost } from '../../src/core/host';
 import { choosePrivilege } from '../../src/core/session/privilege';
 import { profile } from '../../src/core/session/profile';
-import { formatCpuList, parseCpuList, sampledCpus } from '../../src/core/session/cpu-list';
+import { allowedCpusOf, formatCpuList, parseCpuList, sampledCpus } from '../../src/core/session/cpu-list';
 import { COUNT_SECONDS, PERF_DATA, perfRecordArgv, perfStatArgv, type RecordPlan } from '../../src/core/session/record';
 import { DEFAULT_OPTIONS } from '../../src/core/session/options';
 import type { Benchmark } from '../lib/context';
@@ -76,14 +76,12 @@ function sessionCpus(pid: number): string | null {
       return '';
     }
   };
-  const allowed = readdirSync(`/proc/${pid}/task`).map((tid) =>
-    parseCpuList(/^Cpus_allowed_list:\s*(.*)$/m.exec(read(`/proc/${pid}/task/${tid}/status`))?.[1] ?? ''),
+  const allowed = allowedCpusOf(
+    readdirSync(`/proc/${pid}/task`).map(
+      (tid) => (/^Cpus_allowed_list:.*$/m.exec(read(`/proc/${pid}/task/${tid}/status`)) ?? [''])[0],
+    ),
   );
-  if (allowed.some((a) => a === null)) return null;
-  const cpus = sampledCpus(
-    [...new Set(allowed.flat() as number[])],
-    parseCpuList(read('/sys/devices/system/cpu/online')),
-  );
+  const cpus = sampledCpus(allowed, parseCpuList(read('/sys/devices/system/cpu/online')));
   return cpus ? formatCpuList(cpus) : null;
 }
 

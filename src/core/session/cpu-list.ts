@@ -33,6 +33,16 @@ export function formatCpuList(cpus: readonly number[]): string {
 }
 
 /**
+ * The union of threads' `Cpus_allowed_list:` lines (as /proc/PID/task/TID/status prints them); null when there
+ * is none or one is unreadable (a union that misses a thread could be too small).
+ */
+export function allowedCpusOf(statusLines: readonly string[]): number[] | null {
+  const lists = statusLines.map((l) => parseCpuList(l.replace(/^Cpus_allowed_list:/, '')));
+  if (lists.length === 0 || lists.some((l) => l === null)) return null;
+  return [...new Set((lists as number[][]).flat())].sort((a, b) => a - b);
+}
+
+/**
  * The CPUs a CPU-wide recording should cover: those the target's threads may run on, when that is fewer than
  * the online CPUs (a pinned server, a cpuset); null for all of them (`-a`).
  */

@@ -3,7 +3,7 @@
  * its eventfd descriptors (the filter for counting wake-ups in the kernel), which tracepoints exist, and the
  * network counters at the start of the window.
  */
-import { parseCpuList } from './cpu-list';
+import { allowedCpusOf, parseCpuList } from './cpu-list';
 import { parseNetSnapshot, type NetSnapshot } from './net';
 import { splitSections } from './sections';
 
@@ -55,11 +55,7 @@ export function parsePrepareOutput(text: string): PrepareInfo {
   info.tracepoints = new Set((s.lines.get('tp') ?? []).map((l) => l.trim()).filter((l) => /^[a-z_]+\/\w+$/.test(l)));
   const paranoid = s.values.get('paranoid');
   info.paranoid = paranoid !== undefined && /^-?\d+$/.test(paranoid.trim()) ? Number(paranoid) : null;
-  const allowed = (s.lines.get('cpus') ?? []).map((l) => parseCpuList(l.replace(/^Cpus_allowed_list:/, '')));
-  info.allowedCpus =
-    allowed.length > 0 && allowed.every((l) => l !== null)
-      ? [...new Set(allowed.flat() as number[])].sort((a, b) => a - b)
-      : null;
+  info.allowedCpus = allowedCpusOf(s.lines.get('cpus') ?? []);
   info.onlineCpus = parseCpuList(s.values.get('online') ?? '');
   info.ports = [
     ...new Set(

@@ -43,12 +43,17 @@ function declared(declarator: SyntaxNode | null): { name: string; ref: LocalVar[
   return null;
 }
 
+/** The `function_declarator` of a definition (under pointer/reference declarators for the return type). */
+function functionDeclarator(fn: SyntaxNode): SyntaxNode | null {
+  let decl = fn.childForFieldName('declarator');
+  while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
+  return decl;
+}
+
 /** Parameters and the locals declared before `before`, outside nested lambdas. */
 function localsOf(fn: SyntaxNode, before: number): Map<string, LocalVar> | null {
   const out = new Map<string, LocalVar>();
-  let fnDecl = fn.childForFieldName('declarator');
-  while (fnDecl && fnDecl.type !== 'function_declarator') fnDecl = fnDecl.childForFieldName('declarator');
-  const params = fnDecl?.childForFieldName('parameters');
+  const params = functionDeclarator(fn)?.childForFieldName('parameters');
   for (const p of params?.namedChildren ?? []) {
     if (!p) continue;
     if (p.type === 'variadic_parameter_declaration') return null;
@@ -81,9 +86,7 @@ async function isInstanceMember(fn: SyntaxNode, ws: Workspace, name: string): Pr
   if (fn.parent?.type === 'field_declaration_list') {
     return !fn.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
   }
-  let decl = fn.childForFieldName('declarator');
-  while (decl && decl.type !== 'function_declarator') decl = decl.childForFieldName('declarator');
-  const id = decl?.childForFieldName('declarator');
+  const id = functionDeclarator(fn)?.childForFieldName('declarator');
   if (!id || id.type !== 'qualified_identifier') return false;
   // `A::B::f`: the scope's last component names the class, or a namespace.
   const scope = id.text.slice(0, id.text.lastIndexOf('::'));

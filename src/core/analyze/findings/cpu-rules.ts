@@ -155,32 +155,22 @@ export const eventfdWakeupStorm: Rule = (f, verdict) => {
     else severity = 'info';
   }
   if (severity === null) return null;
-  if (ratesLow) {
-    // The write path still shows in the samples, but at this rate it is the coalesced remainder: say so, no fix.
-    return {
-      id: 'eventfd-wakeup-storm',
-      severity,
-      title: `Eventfd wake-ups are coalesced (${rate(writes as number)} writes), their write() path on ${pct(stackShare)} of samples`,
-      evidence,
-      fixes: [],
-      verify:
-        'Nothing to fix at this rate: each remaining write wakes a worker that was idle. Compare with the profile before the fix (perf-lens compare before.json after.json).',
-      symbols: [...new Set(symbols.length ? symbols : ['eventfd_write'])],
-    };
-  }
   return {
     id: 'eventfd-wakeup-storm',
     severity,
-    title:
-      writes !== null && f.requestsPerSecond
+    // Rates measured low with the write path still sampled: the coalesced remainder, nothing to fix again.
+    title: ratesLow
+      ? `Eventfd wake-ups are coalesced (${rate(writes as number)} writes), their write() path on ${pct(stackShare)} of samples`
+      : writes !== null && f.requestsPerSecond
         ? `Eventfd wake-up per task: ${rate(writes)} eventfd writes at ${rate(f.requestsPerSecond)} requests`
         : writes !== null
           ? `Eventfd wake-up storm: ${rate(writes)} eventfd writes`
           : `Eventfd wake-ups are hot (${pct(stackShare)} of samples)`,
     evidence,
-    fixes: ['coalesce-eventfd-wakeups'],
-    verify:
-      'Apply the coalescing fix, re-profile under the same load and compare: eventfd writes/s should fall by 90% or more and requests/s hold or rise (perf-lens compare before.json after.json).',
+    fixes: ratesLow ? [] : ['coalesce-eventfd-wakeups'],
+    verify: ratesLow
+      ? 'Nothing to fix at this rate: each remaining write wakes a worker that was idle. Compare with the profile before the fix (perf-lens compare before.json after.json).'
+      : 'Apply the coalescing fix, re-profile under the same load and compare: eventfd writes/s should fall by 90% or more and requests/s hold or rise (perf-lens compare before.json after.json).',
     symbols: [...new Set(symbols.length ? symbols : ['eventfd_write'])],
   };
 };
